@@ -1,0 +1,227 @@
+"""The python-telegram-bot Application: handlers, jobs, start-up and shut-down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import Any, cast
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import SERVICES_KEY, App, BotContext
+from bot.i18n import LANGUAGES, N_, Catalogs
+from bot.notices import outbox_kinds
+from bot.outbox import OutboxDispatcher
+from bot.replies import reply
+from bot.services import Services
+from bot.sessions import Session, load_session
+from bot.storage.db import Database
+from dialogs import contact, fallback, language, menu, plan, start
+from dialogs import help as help_dialog
+
+log = logging.getLogger(__name__)
+
+DISPATCH_INTERVAL = 30.0  # seconds; the dispatcher also wakes at the next due time
+DISPATCHER_KEY = "outbox"
+
+# (command, description) registered with setMyCommands in every language.
+COMMANDS = (
+    ("plan", N_("My plan")),
+    ("contact", N_("My contact person")),
+    ("menu", N_("All options")),
+    ("language", N_("Change the language")),
+    ("help", N_("Help")),
+)
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Different chats are served concurrently; one chat's updates strictly in order.
+
+    A double tap or two quick messages from one customer never race each other, while a
+    slow answer to one customer never holds up another.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+async def attach_session(update: object, context: BotContext) -> None:
+    """Runs before every handler (group -1): who is this, linked to whom, which language."""
+    if not isinstance(update, Update):
+        return
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        raise ApplicationHandlerStop
+    services = context.services
+    if chat.type == ChatType.PRIVATE:
+        context.session = await load_session(services, user.id, chat.id, user.language_code)
+    else:  # the caseworkers' group (or a group someone added us to): German, no customer
+        context.session = Session(user.id, chat.id, None, services.caseworker_translator())
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log without personal data, tell the user in their language, keep running."""
+    error = context.error
+    kind = type(error).__name__ if error else "unknown"
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error handling update %s: %s", update_id, kind, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        note = context.t.gettext(
+            "Sorry, something went wrong on my side. Please try again in a moment."
+        )
+        screen = fallback.with_menu(context.t, note, linked=context.customer_id is not None)
+        await reply(update, context, screen)
+    except TelegramError:
+        log.warning("could not tell the user about the error")
+
+
+async def dispatch_outbox(context: BotContext) -> None:
+    dispatcher: OutboxDispatcher = context.application.bot_data[DISPATCHER_KEY]
+    await dispatcher.run_once()
+    wake = await dispatcher.next_wake()
+    if wake is not None:
+        delay = (wake - context.services.clock.now()).total_seconds()
+        if delay < DISPATCH_INTERVAL:
+            app = cast(App, context.application)
+            _schedule_dispatch(app, max(delay, 0.0), "outbox-next-due")
+
+
+def _schedule_dispatch(app: App, delay: float, name: str) -> None:
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    app.job_queue.run_once(dispatch_outbox, when=delay, name=name)
+
+
+async def register_commands(app: App, catalogs: Catalogs, config: Config) -> None:
+    for code in LANGUAGES:
+        t = catalogs.translator(code, config.timezone)
+        commands = [BotCommand(name, t.gettext(desc)) for name, desc in COMMANDS]
+        if len(code) == 2:  # Telegram language codes are ISO 639-1
+            await app.bot.set_my_commands(commands, language_code=code)
+        if code == config.default_locale:
+            await app.bot.set_my_commands(commands)
+
+
+def build_application(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    catalogs: Catalogs | None = None,
+    dispatch_interval: float = DISPATCH_INTERVAL,
+) -> App:
+    """The bot, ready for `run_polling()` or manual `initialize/start` (tests, demo)."""
+    token = config.require_token()
+    clock = clock or SystemClock()
+    catalogs = catalogs or Catalogs()
+
+    async def post_init(app: App) -> None:
+        db = await Database.open(config.db_path)
+        services = Services(config=config, db=db, catalogs=catalogs, clock=clock)
+        dispatcher = OutboxDispatcher(services, app.bot, outbox_kinds())
+        services.wake_outbox = lambda: _schedule_dispatch(app, 0, "outbox-wake")
+        app.bot_data[SERVICES_KEY] = services
+        app.bot_data[DISPATCHER_KEY] = dispatcher
+        await dispatcher.recover()
+        await register_commands(app, catalogs, config)
+        if config.caseworker_chat_id is None:
+            log.warning(
+                "KOBOT_CASEWORKER_CHAT_ID is not set: flags are stored and listed by "
+                "`kobot flags`, but no caseworker group is told"
+            )
+        assert app.job_queue is not None
+        app.job_queue.run_repeating(
+            dispatch_outbox,
+            interval=timedelta(seconds=dispatch_interval),
+            first=0.5,
+            name="outbox-tick",
+        )
+
+    async def post_shutdown(app: App) -> None:
+        services = app.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.db.close()
+
+    app: App = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.api_url)
+        .base_file_url(config.file_url)
+        .context_types(ContextTypes(context=BotContext))
+        # Retries are the outbox's job: a 429 must not freeze everyone's conversations.
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.add_handler(TypeHandler(Update, attach_session), group=-1)
+    for dialog in (start, plan, contact, language, help_dialog, menu, fallback):
+        dialog.register(app)  # fallback last: it takes whatever the others did not
+    app.add_error_handler(on_error)
+    return app
+
+
+async def start_app(app: App, *, poll_timeout: float = 1.0) -> None:
+    """What `run_polling` does before idling, for the demo and tests (same event loop)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=0, timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+    )
+    await app.start()
+
+
+async def stop_app(app: App) -> None:
+    """What `run_polling` does when it ends."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

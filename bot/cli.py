@@ -1,0 +1,177 @@
+"""`kobot`: run the bot, the demo, imports and the operators' commands.
+
+Every failure prints one line starting with `kobot:` to stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+
+from bot.clock import SystemClock
+from bot.config import Config, ConfigError, load_config
+from bot.importing.apply import apply_import
+from bot.importing.validate import ImportErrors, load_json, parse_document
+from bot.linking import DEFAULT_VALID_DAYS, UnknownCustomer, issue_code
+from bot.storage.db import Database
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure the operator can fix; printed as one line."""
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs full URLs, and ours contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext.Application").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kobot", description="Kooperationsplan-Bot: Telegram bot for Jobcenter customers."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling); needs KOBOT_TOKEN")
+    demo = sub.add_parser("demo", help="chat with the real bot in the terminal, offline")
+    demo.add_argument("--lang", help="Telegram language of the demo user (default: de)")
+    imp = sub.add_parser("import", help="import customers, plans and appointments (JSON)")
+    imp.add_argument("file", type=Path, help="exchange-format JSON file")
+    link = sub.add_parser("link-code", help="create a one-time link code for a customer")
+    link.add_argument("customer_number")
+    link.add_argument("--json", action="store_true", help="print one JSON object")
+    link.add_argument(
+        "--valid-days", type=int, default=DEFAULT_VALID_DAYS, help="days until it expires"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(os.environ)
+        if args.command == "run":
+            return run_bot(config)
+        if args.command == "demo":
+            from bot.demo import main_demo
+
+            return main_demo(config, args.lang)
+        if args.command == "import":
+            return asyncio.run(import_file(config, args.file))
+        if args.command == "link-code":
+            return asyncio.run(link_code(config, args.customer_number, args.json, args.valid_days))
+    except (ConfigError, CliError) as err:
+        print(f"kobot: {err}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(err, ConfigError) else EXIT_ERROR
+    return EXIT_USAGE
+
+
+def run_bot(config: Config) -> int:
+    from bot.app import build_application
+
+    config.require_token()
+    setup_logging()
+    app = build_application(config)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _open_db(config: Config) -> Database:
+    try:
+        return await Database.open(config.db_path)
+    except Exception as err:  # sqlite3 and OS errors alike: one line for the operator
+        raise CliError(f"cannot open database {config.db_path}: {err}") from None
+
+
+async def import_file(config: Config, path: Path) -> int:
+    try:
+        raw = await asyncio.to_thread(path.read_bytes)
+    except OSError as err:
+        raise CliError(f"cannot read {path}: {err.strerror}") from None
+    try:
+        customers = parse_document(load_json(raw))
+    except ImportErrors as errors:
+        print(f"kobot: {path} was not imported; nothing was changed:", file=sys.stderr)
+        print(str(errors), file=sys.stderr)
+        return EXIT_ERROR
+    db = await _open_db(config)
+    try:
+        summary = await apply_import(db, SystemClock(), customers)
+    finally:
+        await db.close()
+    if not summary.changed_anything:
+        print(f"Nothing changed: all {summary.customers_unchanged} customers are up to date.")
+        return 0
+    print(
+        f"customers: {summary.customers_created} created, {summary.customers_updated} updated, "
+        f"{summary.customers_unchanged} unchanged"
+    )
+    print(
+        f"appointments: {summary.appointments_created} created, "
+        f"{summary.appointments_updated} updated, {summary.appointments_cancelled} cancelled"
+    )
+    return 0
+
+
+async def _bot_username(config: Config) -> str | None:
+    if config.bot_username:
+        return config.bot_username
+    if not config.token:
+        return None
+    try:
+        async with Bot(config.token, base_url=config.api_url) as bot:
+            return bot.username
+    except TelegramError as err:
+        print(f"kobot: could not ask Telegram for the bot's name ({err})", file=sys.stderr)
+        return None
+
+
+async def link_code(config: Config, number: str, as_json: bool, valid_days: int) -> int:
+    if not 1 <= valid_days <= 365:
+        raise CliError("--valid-days must be between 1 and 365")
+    username = await _bot_username(config)
+    db = await _open_db(config)
+    try:
+        issued = await issue_code(db, SystemClock(), number, valid_days)
+    except UnknownCustomer:
+        raise CliError(f"no customer with number {number.strip().upper()}") from None
+    finally:
+        await db.close()
+    link = issued.deep_link(username)
+    expires = issued.expires_at.astimezone(config.timezone)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "customer_number": issued.customer_number,
+                    "code": issued.code,
+                    "deep_link": link,
+                    "expires_at": issued.expires_at.isoformat(),
+                }
+            )
+        )
+        return 0
+    print(f"Link code for {issued.customer_number}: {issued.code}")
+    if link:
+        print(f"Deep link: {link}")
+    else:
+        print("Deep link: unknown (set KOBOT_BOT_USERNAME or KOBOT_TOKEN)")
+    print(f"Valid until: {expires:%Y-%m-%d %H:%M} ({config.timezone.key}); works once.")
+    print("It replaces any earlier code of this customer.")
+    return 0

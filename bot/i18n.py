@@ -1,0 +1,189 @@
+"""Languages, gettext catalogs and locale-aware formatting.
+
+Catalogs are the `.po` files under `locales/`; they are compiled in memory when the bot
+starts, so a compiled catalog can never be stale. `Translator` is what dialogs use: it
+translates, fills placeholders (escaping data for Telegram HTML and isolating it in
+right-to-left languages) and formats dates, times and numbers with Babel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import html
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+DOMAIN = "messages"
+# First strong isolate / pop directional isolate: keep German inserts (names, places,
+# references, times, phone numbers) from scrambling a right-to-left line.
+FSI, PDI = "\u2068", "\u2069"
+RLM = "\u200f"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # our catalog code, also stored in the database
+    babel: str  # Babel locale used for dates, numbers and plural rules
+    native_name: str  # the language's name in its own script, for the picker
+    rtl: bool = False
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("de", "de", "Deutsch"),
+        Language("en", "en", "English"),
+    )
+}
+SUPPORTED_LOCALES: tuple[str, ...] = tuple(LANGUAGES)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+class Html(str):
+    """Trusted Telegram HTML: inserted into messages without escaping."""
+
+    __slots__ = ()
+
+
+def locales_dir() -> Path:
+    """`bot/locales` inside an installed wheel, else `locales/` of the checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "locales", package.parent / "locales"):
+        if (candidate / f"{DOMAIN}.pot").is_file():
+            return candidate
+    raise FileNotFoundError("message catalogs not found (expected locales/messages.pot)")
+
+
+def language_for(telegram_code: str | None) -> str | None:
+    """Our locale for a Telegram `language_code` such as `de`, `en-GB` or `pt-br`."""
+    if not telegram_code:
+        return None
+    base = telegram_code.replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def _compile(po_path: Path, locale: str) -> gettext.GNUTranslations:
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=LANGUAGES[locale].babel)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as msgfmt does
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Catalogs:
+    """All languages' compiled catalogs, loaded once at start."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        directory = directory or locales_dir()
+        self._translations: dict[str, gettext.NullTranslations] = {}
+        for code in LANGUAGES:
+            po = directory / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if not po.is_file():
+                raise FileNotFoundError(f"catalog missing for '{code}': {po}")
+            self._translations[code] = _compile(po, code)
+
+    def translator(self, locale: str, tz: ZoneInfo) -> Translator:
+        language = LANGUAGES.get(locale) or LANGUAGES["de"]
+        return Translator(language, self._translations[language.code], tz)
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+class Translator:
+    """Translates and formats for one reader: their language and the Jobcenter's zone."""
+
+    def __init__(self, language: Language, translations: gettext.NullTranslations, tz: ZoneInfo):
+        self.language = language
+        self.tz = tz
+        self._tr = translations
+        self._babel = _babel_locale(language.babel)
+
+    @property
+    def locale(self) -> str:
+        return self.language.code
+
+    @property
+    def rtl(self) -> bool:
+        return self.language.rtl
+
+    # Translations are trusted HTML, so what these return can go into other messages as is;
+    # plain `str` values are data and get escaped.
+    def gettext(self, message: str, /, **values: object) -> Html:
+        """Translate `message` and fill its `{placeholders}` (data escaped as HTML)."""
+        return self._fill(self._tr.gettext(message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> Html:
+        """Plural-aware translation; `{count}` is filled with `n` unless given."""
+        values.setdefault("count", n)
+        return self._fill(self._tr.ngettext(singular, plural, n), values)
+
+    def pgettext(self, context: str, message: str, /, **values: object) -> Html:
+        return self._fill(self._tr.pgettext(context, message), values)
+
+    def data(self, value: str) -> Html:
+        """Data (a name, a place, a plan text) escaped and, in RTL text, isolated."""
+        escaped = html.escape(value, quote=False)
+        return Html(f"{FSI}{escaped}{PDI}" if self.rtl else escaped)
+
+    def paragraph(self, text: str) -> str:
+        """Start an RTL paragraph with a right-to-left mark so Telegram aligns it right."""
+        return RLM + text if self.rtl and text else text
+
+    def _fill(self, template: str, values: dict[str, object]) -> Html:
+        return Html(template.format_map({k: self._value(v) for k, v in values.items()}))
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, Html):
+            return value
+        if isinstance(value, bool):
+            raise TypeError("booleans are not message values")
+        if isinstance(value, int):
+            return self.data(self.number(value))
+        if isinstance(value, dt.datetime):
+            return self.data(self.datetime(value))
+        if isinstance(value, dt.date):
+            return self.data(self.date(value))
+        if isinstance(value, str):
+            return self.data(value)
+        raise TypeError(f"unsupported message value {type(value).__name__}")
+
+    # Babel formatting, always in the reader's locale and the Jobcenter's time zone.
+    def number(self, value: int | float) -> str:
+        return str(format_decimal(value, locale=self._babel))
+
+    def date(self, value: dt.date, fmt: str = "medium") -> str:
+        return str(format_date(value, format=fmt, locale=self._babel))
+
+    def weekday_date(self, value: dt.date | dt.datetime) -> str:
+        """`Wednesday, 2 December 2026` style, for appointments."""
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(self.tz).date()
+        return str(format_date(value, format="full", locale=self._babel))
+
+    def time(self, value: dt.datetime) -> str:
+        return str(format_time(value.astimezone(self.tz), format="short", locale=self._babel))
+
+    def datetime(self, value: dt.datetime) -> str:
+        """Medium date and short time joined the locale's way (`02.12.2026, 09:30`)."""
+        pattern = str(self._babel.datetime_formats["medium"])
+        return pattern.replace("{1}", self.date(value.astimezone(self.tz).date())).replace(
+            "{0}", self.time(value)
+        )

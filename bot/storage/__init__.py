@@ -1,0 +1,5 @@
+"""All SQL lives in this package: the database handle, migrations and query modules."""
+
+from bot.storage.db import Database
+
+__all__ = ["Database"]

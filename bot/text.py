@@ -1,0 +1,96 @@
+"""Plain-text helpers: cleaning what users type and fitting Telegram's size limits."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_MESSAGE_UTF16 = 4096
+
+# Bidi controls and invisible format characters that can reorder or hide text.
+_BIDI_AND_INVISIBLE = {
+    *(chr(c) for c in range(0x202A, 0x202F)),  # LRE RLE PDF LRO RLO
+    *(chr(c) for c in range(0x2066, 0x206A)),  # LRI RLI FSI PDI
+    "\u200e",  # LRM
+    "\u200f",  # RLM
+    "\u061c",  # ALM
+    "\u200b",  # zero width space
+    "\u2060",  # word joiner
+    "\ufeff",  # BOM / zero width no-break space
+}
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clean_input(text: str) -> str:
+    """What we store of a user's words: as written, minus control characters.
+
+    Newlines and tabs stay; C0/C1 controls (NUL, escape sequences) never carry meaning in a
+    chat message and would only break logs, terminals or the database's tools.
+    """
+    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return "".join(kept).strip()
+
+
+def neutralise(text: str) -> str:
+    """Show untrusted text without letting it reorder or hide the lines around it.
+
+    Bidi controls and invisible characters are dropped; everything else stays as written.
+    """
+    return "".join(ch for ch in clean_input(text) if ch not in _BIDI_AND_INVISIBLE)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def split_message(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
+    """Split a message at paragraph, then line boundaries so each part fits `limit`.
+
+    Our HTML never lets a tag span a line break, so every part stays valid HTML.
+    """
+    if utf16_len(html) <= limit:
+        return [html]
+    parts: list[str] = []
+    current = ""
+    for block in _blocks(html, limit):
+        candidate = f"{current}\n\n{block}" if current else block
+        if utf16_len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = block
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _blocks(html: str, limit: int) -> list[str]:
+    blocks: list[str] = []
+    for paragraph in html.split("\n\n"):
+        if utf16_len(paragraph) <= limit:
+            blocks.append(paragraph)
+            continue
+        line_block = ""
+        for line in paragraph.split("\n"):
+            candidate = f"{line_block}\n{line}" if line_block else line
+            if utf16_len(candidate) <= limit:
+                line_block = candidate
+            else:
+                if line_block:
+                    blocks.append(line_block)
+                # A single line over the limit only arises from a bug upstream: imports
+                # limit text lengths. Cut it rather than fail the whole message.
+                line_block = line if utf16_len(line) <= limit else line[: limit // 2]
+        if line_block:
+            blocks.append(line_block)
+    return blocks
