@@ -25,7 +25,7 @@ from bot.config import Config
 from bot.context import SERVICES_KEY, App, BotContext
 from bot.i18n import LANGUAGES, N_, Catalogs
 from bot.notices import outbox_kinds
-from bot.outbox import OutboxDispatcher
+from bot.outbox import BASE_BACKOFF, OutboxDispatcher
 from bot.replies import reply
 from bot.services import Services
 from bot.sessions import Session, load_session
@@ -149,6 +149,7 @@ def build_application(
     clock: Clock | None = None,
     catalogs: Catalogs | None = None,
     dispatch_interval: float = DISPATCH_INTERVAL,
+    retry_backoff: timedelta = BASE_BACKOFF,
 ) -> App:
     """The bot, ready for `run_polling()` or manual `initialize/start` (tests, demo)."""
     token = config.require_token()
@@ -158,7 +159,7 @@ def build_application(
     async def post_init(app: App) -> None:
         db = await Database.open(config.db_path)
         services = Services(config=config, db=db, catalogs=catalogs, clock=clock)
-        dispatcher = OutboxDispatcher(services, app.bot, outbox_kinds())
+        dispatcher = OutboxDispatcher(services, app.bot, outbox_kinds(), base_backoff=retry_backoff)
         services.wake_outbox = lambda: _schedule_dispatch(app, 0, "outbox-wake")
         app.bot_data[SERVICES_KEY] = services
         app.bot_data[DISPATCHER_KEY] = dispatcher

@@ -20,7 +20,7 @@ from telegram.error import TelegramError
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.importing.apply import apply_import
-from bot.importing.validate import ImportErrors, load_json, parse_document
+from bot.importing.validate import CustomerIn, ImportErrors, load_json, parse_document
 from bot.linking import DEFAULT_VALID_DAYS, UnknownCustomer, issue_code
 from bot.storage.db import Database
 
@@ -99,13 +99,16 @@ async def _open_db(config: Config) -> Database:
         raise CliError(f"cannot open database {config.db_path}: {err}") from None
 
 
+def _read_import(path: Path) -> list[CustomerIn]:
+    """Read, parse and validate; the raw bytes and JSON tree are freed on return."""
+    return parse_document(load_json(path.read_bytes()))
+
+
 async def import_file(config: Config, path: Path) -> int:
     try:
-        raw = await asyncio.to_thread(path.read_bytes)
+        customers = await asyncio.to_thread(_read_import, path)
     except OSError as err:
         raise CliError(f"cannot read {path}: {err.strerror}") from None
-    try:
-        customers = parse_document(load_json(raw))
     except ImportErrors as errors:
         print(f"kobot: {path} was not imported; nothing was changed:", file=sys.stderr)
         print(str(errors), file=sys.stderr)

@@ -20,8 +20,11 @@ class Shown:
     original_german: bool  # True when the reader's language was not available
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def to_json(texts: Mapping[str, str]) -> str:
-    return json.dumps(dict(texts), ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(dict(texts))
 
 
 def from_json(raw: str | None) -> dict[str, str] | None:

@@ -66,16 +66,24 @@ class Kind:
     after_send: AfterSend | None = None
 
 
-def backoff(attempts: int) -> timedelta:
-    delay: timedelta = BASE_BACKOFF * 2 ** max(attempts - 1, 0)
+def backoff(attempts: int, base: timedelta = BASE_BACKOFF) -> timedelta:
+    delay: timedelta = base * 2 ** max(attempts - 1, 0)
     return min(delay, MAX_BACKOFF)
 
 
 class OutboxDispatcher:
-    def __init__(self, services: Services, bot: Bot, kinds: dict[str, Kind]) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        kinds: dict[str, Kind],
+        *,
+        base_backoff: timedelta = BASE_BACKOFF,
+    ) -> None:
         self.services = services
         self.bot = bot
         self.kinds = kinds
+        self.base_backoff = base_backoff
         self._run_lock = asyncio.Lock()
         self._last_sent: dict[int, float] = {}
         self._paused_until: dict[int, float] = {}
@@ -226,5 +234,5 @@ class OutboxDispatcher:
                 log.error("outbox: row %d (%s) failed for good: %s", item.id, item.kind, error)
                 await store.finish(conn, item.id, "failed", error)
                 return
-            when = to_db(self.services.clock.now() + backoff(item.attempts))
+            when = to_db(self.services.clock.now() + backoff(item.attempts, self.base_backoff))
             await store.retry_later(conn, item.id, when, error)

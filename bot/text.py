@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 MAX_MESSAGE_UTF16 = 4096
+# Unicode category Cc except tab and newline.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Bidi controls and invisible format characters that can reorder or hide text.
 _BIDI_AND_INVISIBLE = {
@@ -30,8 +32,7 @@ def clean_input(text: str) -> str:
     Newlines and tabs stay; C0/C1 controls (NUL, escape sequences) never carry meaning in a
     chat message and would only break logs, terminals or the database's tools.
     """
-    kept = (ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    return "".join(kept).strip()
+    return _CONTROLS.sub("", text).strip()
 
 
 def neutralise(text: str) -> str:

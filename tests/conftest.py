@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,9 @@ async def harness_factory(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
         database = await Database.open(settings.db_path)
         await import_doc(database, the_clock, doc or document())
         await database.close()
-        app = build_application(settings, clock=the_clock, catalogs=_CATALOGS)
+        app = build_application(
+            settings, clock=the_clock, catalogs=_CATALOGS, retry_backoff=timedelta(seconds=0.3)
+        )
         await start_app(app)
         started.append((app, emulator))
         return Harness(emulator, app, settings, customer, caseworker, group, the_clock)

@@ -209,9 +209,7 @@ class Emulator:
         fault = self._take_fault(method, params)
         try:
             if fault is not None and fault.kind == "network":
-                assert request.transport is not None
-                request.transport.abort()
-                raise ConnectionResetError("emulated network failure")
+                return self._drop(request)
             if fault is not None and fault.kind != "drop_after":
                 raise self._fault_error(fault)
             handler = getattr(self, f"api_{method}", None)
@@ -219,9 +217,7 @@ class Emulator:
                 raise ApiError(404, "Not Found")
             result = await handler(params)
             if fault is not None:  # drop_after: the call took effect, the answer is lost
-                assert request.transport is not None
-                request.transport.abort()
-                raise ConnectionResetError("emulated lost response")
+                return self._drop(request)
             return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             body: dict[str, Any] = {
@@ -234,6 +230,13 @@ class Emulator:
             return web.json_response(body, status=err.code)
         finally:
             await self._notify()
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        """Cut the connection: the client sees a network error, not an answer."""
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=500)
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)

@@ -9,10 +9,8 @@ a customer's list are cancelled, steps missing from the plan are marked removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
@@ -22,6 +20,8 @@ from bot.importing.validate import AppointmentIn, CustomerIn, PlanIn, StepIn
 from bot.localized import to_json
 from bot.storage import imports as store
 from bot.storage.db import Database
+
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -48,32 +48,12 @@ class ImportSummary:
     def changed_anything(self) -> bool:
         return bool(self.customers_created or self.customers_updated)
 
-    def counts(self) -> dict[str, int]:
-        return {
-            "customers_created": self.customers_created,
-            "customers_updated": self.customers_updated,
-            "customers_unchanged": self.customers_unchanged,
-            "appointments_created": self.appointments_created,
-            "appointments_updated": self.appointments_updated,
-            "appointments_cancelled": self.appointments_cancelled,
-        }
-
-
-def record_hash(customer: CustomerIn) -> str:
-    def default(value: Any) -> str:
-        if isinstance(value, date | datetime):
-            return value.isoformat()
-        raise TypeError(type(value).__name__)
-
-    canonical = json.dumps(asdict(customer), sort_keys=True, default=default)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
 
 def _opt(texts: dict[str, str] | None) -> str | None:
     return to_json(texts) if texts is not None else None
 
 
-def _plan_row(customer_id: int, plan: PlanIn, now: str) -> tuple[Any, ...]:
+def _plan_row(customer_id: int, plan: PlanIn, now: str) -> Row:
     return (
         customer_id,
         to_json(plan.goal),
@@ -87,36 +67,28 @@ def _plan_row(customer_id: int, plan: PlanIn, now: str) -> tuple[Any, ...]:
     )
 
 
-def _step_row(customer_id: int, position: int, step: StepIn, now: str) -> tuple[Any, ...]:
+def _step_row(customer_id: int, position: int, step: StepIn, now: str) -> Row:
     due = step.due.isoformat() if step.due else None
     return (customer_id, step.ext_id, position, to_json(step.text), due, now)
 
 
-def _appointment_fields(a: AppointmentIn) -> tuple[Any, ...]:
-    return (
-        to_db(a.starts_at),
-        to_json(a.topic),
-        _opt(a.location),
-        a.with_name,
-        _opt(a.bring),
-    )
+def _appointment_fields(a: AppointmentIn) -> Row:
+    return (to_db(a.starts_at), to_json(a.topic), _opt(a.location), a.with_name, _opt(a.bring))
 
 
 async def apply_import(db: Database, clock: Clock, customers: list[CustomerIn]) -> ImportSummary:
     summary = ImportSummary()
     now = to_db(clock.now())
-    hashes = {c.customer_number: record_hash(c) for c in customers}
     async with db.write() as conn:
-        existing = await store.existing_customers(conn, hashes)
+        existing = await store.existing_customers(conn, [c.customer_number for c in customers])
         new = [c for c in customers if c.customer_number not in existing]
         changed = [
             c
             for c in customers
             if c.customer_number in existing
-            and existing[c.customer_number][1] != hashes[c.customer_number]
+            and existing[c.customer_number].import_hash != c.source_hash
         ]
-        summary.customers_unchanged = len(customers) - len(new) - len(changed)
-        summary.customers_created, summary.customers_updated = len(new), len(changed)
+        summary.customers_unchanged = len(customers) - len(new)
         if not new and not changed:
             return summary
 
@@ -129,29 +101,28 @@ async def apply_import(db: Database, clock: Clock, customers: list[CustomerIn]) 
 
         ids = await store.insert_customers(
             conn,
-            [
-                (c.customer_number, c.name, c.locale, contact_id(c), hashes[c.customer_number])
-                for c in new
-            ],
+            [(c.customer_number, c.name, c.locale, contact_id(c), c.source_hash) for c in new],
             now,
         )
+        await _insert_new(conn, new, ids, now, summary)
+        summary.customers_created = len(new)
+
+        stored = {c.customer_number: existing[c.customer_number] for c in changed}
         await store.update_customers(
             conn,
             [
-                (
-                    c.name,
-                    c.locale,
-                    contact_id(c),
-                    hashes[c.customer_number],
-                    now,
-                    existing[c.customer_number][0],
-                )
+                (c.name, c.locale, contact_id(c), c.source_hash, stored[c.customer_number].id, now)
                 for c in changed
             ],
         )
-        await _insert_new(conn, new, ids, now, summary)
-        changed_ids = {c.customer_number: existing[c.customer_number][0] for c in changed}
-        await _update_changed(conn, changed, changed_ids, now, summary)
+        really_changed = {
+            stored[c.customer_number].id
+            for c in changed
+            if stored[c.customer_number].fields != (c.name, c.locale, contact_id(c))
+        }
+        really_changed |= await _update_changed(conn, changed, stored, now, summary)
+        summary.customers_updated = len(really_changed)
+        summary.customers_unchanged -= len(really_changed)
     return summary
 
 
@@ -162,9 +133,9 @@ async def _insert_new(
     now: str,
     summary: ImportSummary,
 ) -> None:
-    plans: list[tuple[Any, ...]] = []
-    steps: list[tuple[Any, ...]] = []
-    appointments: list[tuple[Any, ...]] = []
+    plans: list[Row] = []
+    steps: list[Row] = []
+    appointments: list[Row] = []
     for c in new:
         cid = ids[c.customer_number]
         if c.plan:
@@ -178,89 +149,121 @@ async def _insert_new(
     summary.appointments_created += len(appointments)
 
 
+@dataclass
+class _Diff:
+    """What a re-import changes, gathered before writing it in bulk."""
+
+    plans: list[Row] = field(default_factory=list)
+    removed_plans: list[Row] = field(default_factory=list)
+    steps: list[Row] = field(default_factory=list)
+    removed_steps: list[Row] = field(default_factory=list)
+    new_appointments: list[Row] = field(default_factory=list)
+    updated_appointments: list[Row] = field(default_factory=list)
+    cancelled: list[Row] = field(default_factory=list)
+    plan_changed: set[int] = field(default_factory=set)
+    appointment_changed: set[int] = field(default_factory=set)
+
+
 async def _update_changed(
     conn: aiosqlite.Connection,
     changed: list[CustomerIn],
-    ids: dict[str, int],
+    stored: dict[str, store.StoredCustomer],
     now: str,
     summary: ImportSummary,
-) -> None:
+) -> set[int]:
+    """Write what differs for customers whose record changed; returns their ids."""
     if not changed:
-        return
-    await store.stage_customer_ids(conn, list(ids.values()))
+        return set()
+    await store.stage_customer_ids(conn, [s.id for s in stored.values()])
     old_plans = await store.staged_plans(conn)
     old_steps = await store.staged_steps(conn)
     old_appointments = await store.staged_appointments(conn)
-
-    plan_rows: list[tuple[Any, ...]] = []
-    removed_plans: list[tuple[Any, ...]] = []
-    step_rows: list[tuple[Any, ...]] = []
-    step_removals: list[tuple[Any, ...]] = []
-    new_appointments: list[tuple[Any, ...]] = []
-    updated_appointments: list[tuple[Any, ...]] = []
-    cancelled: list[tuple[Any, ...]] = []
-    plan_changed: set[int] = set()
+    diff = _Diff()
     for c in changed:
-        cid = ids[c.customer_number]
+        cid = stored[c.customer_number].id
         if c.has_plan:
-            stored_steps = old_steps.get(cid, {})
-            wanted_steps = {}
-            if c.plan is None:
-                if cid in old_plans:
-                    removed_plans.append((cid,))
-                    plan_changed.add(cid)
-            else:
-                row = _plan_row(cid, c.plan, now)
-                if old_plans.get(cid) != row[1:-1]:
-                    plan_rows.append(row)
-                    plan_changed.add(cid)
-                for position, step in enumerate(c.plan.next_steps):
-                    row = _step_row(cid, position, step, now)
-                    wanted_steps[step.ext_id] = row
-                    if stored_steps.get(step.ext_id) != (*row[2:5], None):
-                        step_rows.append(row)
-                        plan_changed.add(cid)
-                for ext_id, stored in stored_steps.items():
-                    if ext_id not in wanted_steps and stored[3] is None:  # not yet removed
-                        step_removals.append((now, cid, ext_id))
-                        plan_changed.add(cid)
+            _diff_plan(diff, cid, c.plan, old_plans.get(cid), old_steps.get(cid, {}), now)
         if c.appointments is not None:
-            stored_appointments = old_appointments.get(cid, {})
-            wanted = set()
-            for a in c.appointments:
-                wanted.add(a.ext_id)
-                fields = _appointment_fields(a)
-                old = stored_appointments.get(a.ext_id)
-                if old is None:
-                    new_appointments.append((cid, a.ext_id, *fields, now, now))
-                elif old.fields != fields or old.status != "scheduled":
-                    updated_appointments.append((*fields, now, old.id))
-                    if old.status != "scheduled":
-                        kind, previous = "added", None
-                    elif old.fields[0] != fields[0]:
-                        kind, previous = "moved", old.fields[0]
-                    else:
-                        kind, previous = "changed", None
-                    summary.appointment_changes.append(
-                        AppointmentChange(cid, old.id, kind, previous)
-                    )
-            for ext_id, old in stored_appointments.items():
-                if ext_id not in wanted and old.status == "scheduled":
-                    cancelled.append((now, old.id))
-                    summary.appointment_changes.append(AppointmentChange(cid, old.id, "cancelled"))
+            _diff_appointments(
+                diff, summary, cid, c.appointments, old_appointments.get(cid, {}), now
+            )
 
-    await store.delete_plans(conn, removed_plans, now)
-    await store.upsert_plans(conn, plan_rows)
-    await store.upsert_steps(conn, step_rows)
-    await store.remove_steps(conn, step_removals)
-    added_ids = await store.insert_appointments(conn, new_appointments, returning=True)
-    summary.appointment_changes.extend(
-        AppointmentChange(cid, aid, "added") for cid, aid in added_ids
-    )
-    await store.update_appointments(conn, updated_appointments)
-    await store.cancel_appointments(conn, cancelled)
-    summary.appointments_created += len(new_appointments)
-    summary.appointments_updated += len(updated_appointments)
-    summary.appointments_cancelled += len(cancelled)
-    summary.steps_changed += len(step_rows) + len(step_removals)
-    summary.plan_changed_customers = sorted(plan_changed)
+    await store.delete_plans(conn, diff.removed_plans, now)
+    await store.upsert_plans(conn, diff.plans)
+    await store.upsert_steps(conn, diff.steps)
+    await store.remove_steps(conn, diff.removed_steps)
+    added = await store.insert_appointments(conn, diff.new_appointments, returning=True)
+    summary.appointment_changes.extend(AppointmentChange(c, a, "added") for c, a in added)
+    await store.update_appointments(conn, diff.updated_appointments)
+    await store.cancel_appointments(conn, diff.cancelled)
+    summary.appointments_created += len(diff.new_appointments)
+    summary.appointments_updated += len(diff.updated_appointments)
+    summary.appointments_cancelled += len(diff.cancelled)
+    summary.steps_changed += len(diff.steps) + len(diff.removed_steps)
+    summary.plan_changed_customers = sorted(diff.plan_changed)
+    return diff.plan_changed | diff.appointment_changed
+
+
+def _diff_plan(
+    diff: _Diff,
+    cid: int,
+    plan: PlanIn | None,
+    old_plan: Row | None,
+    old_steps: dict[str, Row],
+    now: str,
+) -> None:
+    if plan is None:
+        if old_plan is not None:
+            diff.removed_plans.append((cid,))
+            diff.plan_changed.add(cid)
+        return
+    row = _plan_row(cid, plan, now)
+    if old_plan != row[1:-1]:
+        diff.plans.append(row)
+        diff.plan_changed.add(cid)
+    wanted = set()
+    for position, step in enumerate(plan.next_steps):
+        row = _step_row(cid, position, step, now)
+        wanted.add(step.ext_id)
+        if old_steps.get(step.ext_id) != (*row[2:5], None):  # None: not removed
+            diff.steps.append(row)
+            diff.plan_changed.add(cid)
+    for ext_id, old in old_steps.items():
+        if ext_id not in wanted and old[3] is None:
+            diff.removed_steps.append((now, cid, ext_id))
+            diff.plan_changed.add(cid)
+
+
+def _diff_appointments(
+    diff: _Diff,
+    summary: ImportSummary,
+    cid: int,
+    appointments: tuple[AppointmentIn, ...],
+    old_appointments: dict[str, store.StoredAppointment],
+    now: str,
+) -> None:
+    wanted = set()
+    for a in appointments:
+        wanted.add(a.ext_id)
+        fields = _appointment_fields(a)
+        old = old_appointments.get(a.ext_id)
+        if old is None:
+            diff.new_appointments.append((cid, a.ext_id, *fields, now, now))
+            diff.appointment_changed.add(cid)
+            continue
+        if old.fields == fields and old.status == "scheduled":
+            continue
+        diff.updated_appointments.append((*fields, now, old.id))
+        diff.appointment_changed.add(cid)
+        if old.status != "scheduled":
+            change = AppointmentChange(cid, old.id, "added")
+        elif old.fields[0] != fields[0]:
+            change = AppointmentChange(cid, old.id, "moved", old.fields[0])
+        else:
+            change = AppointmentChange(cid, old.id, "changed")
+        summary.appointment_changes.append(change)
+    for ext_id, old in old_appointments.items():
+        if ext_id not in wanted and old.status == "scheduled":
+            diff.cancelled.append((now, old.id))
+            diff.appointment_changed.add(cid)
+            summary.appointment_changes.append(AppointmentChange(cid, old.id, "cancelled"))

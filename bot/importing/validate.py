@@ -6,6 +6,7 @@ control characters removed) or the complete list of errors.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -76,6 +77,8 @@ class CustomerIn:
     plan: PlanIn | None
     has_plan: bool
     appointments: tuple[AppointmentIn, ...] | None  # None: key absent, keep as is
+    # sha256 of the record as given: equal hashes mean nothing to do for this customer.
+    source_hash: str = ""
 
 
 @dataclass
@@ -114,7 +117,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def load_json(raw: bytes | str) -> Any:
     """Parse JSON; syntax errors become ImportErrors with line and column."""
     try:
-        return json.loads(raw, object_pairs_hook=_pairs)
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        return json.loads(text, object_pairs_hook=_pairs)
     except UnicodeDecodeError:
         raise ImportErrors(["the file is not UTF-8 text"]) from None
     except json.JSONDecodeError as err:
@@ -170,7 +174,9 @@ class _Reader:
         appointments = self.optional(item, "appointments", path, self.appointments)
         if len(self.errors.errors) > before or number is None or name is None:
             return None
+        canonical = json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
         return CustomerIn(
+            source_hash=hashlib.sha256(canonical).hexdigest(),
             customer_number=number,
             name=name,
             locale=locale,

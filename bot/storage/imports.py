@@ -18,18 +18,27 @@ class StoredAppointment:
     status: str
 
 
+@dataclass(frozen=True)
+class StoredCustomer:
+    id: int
+    import_hash: str
+    fields: tuple[Any, ...]  # name, locale, contact_id
+
+
 async def existing_customers(
-    conn: aiosqlite.Connection, hashes: dict[str, str]
-) -> dict[str, tuple[int, str]]:
-    """customer_number -> (id, import_hash) for the numbers in this import."""
+    conn: aiosqlite.Connection, numbers: list[str]
+) -> dict[str, StoredCustomer]:
+    """The stored customers among `numbers` (staged in a temp table, joined by index)."""
     await conn.execute("CREATE TEMP TABLE IF NOT EXISTS _incoming (number TEXT PRIMARY KEY)")
     await conn.execute("DELETE FROM temp._incoming")
-    await conn.executemany("INSERT INTO temp._incoming VALUES (?)", [(n,) for n in hashes])
+    await conn.executemany("INSERT INTO temp._incoming VALUES (?)", [(n,) for n in numbers])
     cursor = await conn.execute(
-        """SELECT c.customer_number, c.id, c.import_hash
+        """SELECT c.customer_number, c.id, c.import_hash, c.name, c.locale, c.contact_id
              FROM temp._incoming i JOIN customers c ON c.customer_number = i.number"""
     )
-    return {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
+    return {
+        row[0]: StoredCustomer(row[1], row[2], tuple(row[3:6])) for row in await cursor.fetchall()
+    }
 
 
 async def contact_ids(
@@ -69,10 +78,13 @@ async def insert_customers(conn: aiosqlite.Connection, rows: Rows, now: str) -> 
 
 
 async def update_customers(conn: aiosqlite.Connection, rows: Rows) -> None:
+    """Rows: (name, locale, contact_id, import_hash, id); updated_at only on real changes."""
     await conn.executemany(
-        """UPDATE customers SET name = ?, locale = ?, contact_id = ?, import_hash = ?,
-                                updated_at = ?
-            WHERE id = ?""",
+        """UPDATE customers
+              SET updated_at = CASE WHEN (name, locale, contact_id) IS NOT (?1, ?2, ?3)
+                                    THEN ?6 ELSE updated_at END,
+                  name = ?1, locale = ?2, contact_id = ?3, import_hash = ?4
+            WHERE id = ?5""",
         rows,
     )
 
