@@ -56,6 +56,7 @@ class Config:
     quiet_hours: QuietHours | None = QuietHours(time(21, 0), time(7, 0))
     step_reminder: timedelta = timedelta(days=3)
     conciliation_enabled: bool = True
+    conciliation_weeks: int = 4
     group_name_style: str = "initial"  # how customers are named in the caseworker group
 
     def require_token(self) -> str:
@@ -159,6 +160,10 @@ def load_config(env: Mapping[str, str]) -> Config:
         kwargs["step_reminder"] = parse_duration(step, "KOBOT_STEP_REMINDER")
     if conciliation := get("KOBOT_CONCILIATION"):
         kwargs["conciliation_enabled"] = _flag(conciliation, "KOBOT_CONCILIATION")
+    if weeks := get("KOBOT_CONCILIATION_WEEKS"):
+        if not weeks.strip().isdigit() or not 1 <= int(weeks) <= 52:
+            raise ConfigError(f"KOBOT_CONCILIATION_WEEKS: '{weeks}' is not a number of weeks")
+        kwargs["conciliation_weeks"] = int(weeks)
     if style := get("KOBOT_GROUP_NAMES"):
         if style.strip() not in NAME_STYLES:
             raise ConfigError(
