@@ -30,7 +30,17 @@ from bot.replies import reply
 from bot.services import Services
 from bot.sessions import Session, load_session
 from bot.storage.db import Database
-from dialogs import contact, fallback, language, menu, plan, start
+from dialogs import (
+    appointments,
+    contact,
+    fallback,
+    language,
+    menu,
+    plan,
+    reminders,
+    settings,
+    start,
+)
 from dialogs import help as help_dialog
 
 log = logging.getLogger(__name__)
@@ -41,7 +51,9 @@ DISPATCHER_KEY = "outbox"
 # (command, description) registered with setMyCommands in every language.
 COMMANDS = (
     ("plan", N_("My plan")),
+    ("appointments", N_("My appointments")),
     ("contact", N_("My contact person")),
+    ("settings", N_("Reminders and language")),
     ("menu", N_("All options")),
     ("language", N_("Change the language")),
     ("help", N_("Help")),
@@ -159,7 +171,8 @@ def build_application(
     async def post_init(app: App) -> None:
         db = await Database.open(config.db_path)
         services = Services(config=config, db=db, catalogs=catalogs, clock=clock)
-        dispatcher = OutboxDispatcher(services, app.bot, outbox_kinds(), base_backoff=retry_backoff)
+        kinds = {**outbox_kinds(), **reminders.outbox_kinds()}
+        dispatcher = OutboxDispatcher(services, app.bot, kinds, base_backoff=retry_backoff)
         services.wake_outbox = lambda: _schedule_dispatch(app, 0, "outbox-wake")
         app.bot_data[SERVICES_KEY] = services
         app.bot_data[DISPATCHER_KEY] = dispatcher
@@ -197,7 +210,8 @@ def build_application(
         .build()
     )
     app.add_handler(TypeHandler(Update, attach_session), group=-1)
-    for dialog in (start, plan, contact, language, help_dialog, menu, fallback):
+    dialogs = (start, plan, appointments, contact, settings, language, help_dialog, menu)
+    for dialog in (*dialogs, fallback):
         dialog.register(app)  # fallback last: it takes whatever the others did not
     app.add_error_handler(on_error)
     return app

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.localized import from_json
 from bot.storage import appointments as store
+from bot.storage import audit
 from bot.storage.db import Database, Row
 
 Texts = dict[str, str]
@@ -66,3 +67,39 @@ async def next_appointment(db: Database, customer_id: int, now: datetime) -> App
 async def appointment_of(db: Database, customer_id: int, appointment_id: int) -> Appointment | None:
     row = await store.appointment_row(db, customer_id, appointment_id)
     return _appointment(row) if row else None
+
+
+async def confirm(
+    db: Database, customer_id: int, appointment_id: int, now: datetime
+) -> Appointment | None:
+    """ "I will be there": stored for the caseworker; None if not this customer's."""
+    async with db.write() as conn:
+        changed = await store.set_answer(conn, customer_id, appointment_id, to_db(now), True)
+        if changed:
+            await audit.record(
+                conn,
+                to_db(now),
+                "customer",
+                "appointment_confirmed",
+                customer_id=customer_id,
+                appointment=appointment_id,
+            )
+    return await appointment_of(db, customer_id, appointment_id)
+
+
+async def cannot_come(
+    db: Database, customer_id: int, appointment_id: int, now: datetime
+) -> Appointment | None:
+    """ "I cannot come": stored; the early report itself is the flag dialog's business."""
+    async with db.write() as conn:
+        changed = await store.set_answer(conn, customer_id, appointment_id, to_db(now), False)
+        if changed:
+            await audit.record(
+                conn,
+                to_db(now),
+                "customer",
+                "appointment_cannot_come",
+                customer_id=customer_id,
+                appointment=appointment_id,
+            )
+    return await appointment_of(db, customer_id, appointment_id)

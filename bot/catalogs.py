@@ -79,10 +79,10 @@ def update(directory: Path) -> None:
             catalog = Catalog(locale=language.babel, project="kooperationsplan-bot")
         catalog.update(template, update_header_comment=False)
         catalog.locale = Locale.parse(language.babel)  # keeps Plural-Forms right
-        if code == "en":
+        if code == "en":  # the source language: its translation is the message id
             for message in catalog:
-                if message.id and (not message.string or message.fuzzy):
-                    message.string = message.id
+                if message.id and (not all(_strings(message)) or message.fuzzy):
+                    message.string = tuple(message.id) if message.pluralizable else message.id
                     message.flags.discard("fuzzy")
         _write(catalog, path)
 

@@ -14,14 +14,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiosqlite
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from bot import operators
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
-from bot.importing.apply import apply_import
+from bot.importing.apply import ImportSummary, apply_import
 from bot.importing.validate import CustomerIn, ImportErrors, load_json, parse_document
 from bot.linking import DEFAULT_VALID_DAYS, UnknownCustomer, issue_code
+from bot.reminders import ReminderPolicy, on_import
 from bot.storage.db import Database
 
 EXIT_ERROR = 1
@@ -59,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument(
         "--valid-days", type=int, default=DEFAULT_VALID_DAYS, help="days until it expires"
     )
+    rem = sub.add_parser("reminders", help="reminders and notices: counts, due or failed")
+    which = rem.add_mutually_exclusive_group()
+    which.add_argument("--due", action="store_true", help="pending rows in the order they go out")
+    which.add_argument("--failed", action="store_true", help="rows that could not be sent")
+    rem.add_argument("--json", action="store_true")
+    appts = sub.add_parser("appointments", help="one customer's appointments and reminders")
+    appts.add_argument("customer_number")
+    appts.add_argument("--json", action="store_true")
     return parser
 
 
@@ -76,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(import_file(config, args.file))
         if args.command == "link-code":
             return asyncio.run(link_code(config, args.customer_number, args.json, args.valid_days))
+        if args.command == "reminders":
+            return asyncio.run(reminders(config, args.due, args.failed, args.json))
+        if args.command == "appointments":
+            return asyncio.run(appointments(config, args.customer_number, args.json))
     except (ConfigError, CliError) as err:
         print(f"kobot: {err}", file=sys.stderr)
         return EXIT_USAGE if isinstance(err, ConfigError) else EXIT_ERROR
@@ -114,8 +129,16 @@ async def import_file(config: Config, path: Path) -> int:
         print(str(errors), file=sys.stderr)
         return EXIT_ERROR
     db = await _open_db(config)
+    clock = SystemClock()
+    policy = ReminderPolicy.from_config(config)
+    notices = 0
+
+    async def follow_up(conn: aiosqlite.Connection, summary: ImportSummary) -> None:
+        nonlocal notices
+        notices = await on_import(conn, policy, clock.now(), summary)
+
     try:
-        summary = await apply_import(db, SystemClock(), customers)
+        summary = await apply_import(db, clock, customers, follow_up)
     finally:
         await db.close()
     if not summary.changed_anything:
@@ -129,6 +152,8 @@ async def import_file(config: Config, path: Path) -> int:
         f"appointments: {summary.appointments_created} created, "
         f"{summary.appointments_updated} updated, {summary.appointments_cancelled} cancelled"
     )
+    if notices:
+        print(f"change notices queued for {notices} linked customers")
     return 0
 
 
@@ -177,4 +202,30 @@ async def link_code(config: Config, number: str, as_json: bool, valid_days: int)
         print("Deep link: unknown (set KOBOT_BOT_USERNAME or KOBOT_TOKEN)")
     print(f"Valid until: {expires:%Y-%m-%d %H:%M} ({config.timezone.key}); works once.")
     print("It replaces any earlier code of this customer.")
+    return 0
+
+
+async def reminders(config: Config, due: bool, failed: bool, as_json: bool) -> int:
+    db = await _open_db(config)
+    try:
+        print(
+            await operators.reminders_report(
+                db, config.timezone, due=due, failed=failed, as_json=as_json
+            )
+        )
+    finally:
+        await db.close()
+    return 0
+
+
+async def appointments(config: Config, number: str, as_json: bool) -> int:
+    db = await _open_db(config)
+    try:
+        number = number.strip().upper()
+        report = await operators.appointments_report(db, config.timezone, number, as_json=as_json)
+    finally:
+        await db.close()
+    if report is None:
+        raise CliError(f"no customer with number {number}")
+    print(report)
     return 0

@@ -19,19 +19,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_application, start_app, stop_app
-from bot.clock import SystemClock
+from bot.clock import SystemClock, to_db
 from bot.config import Config
+from bot.context import SERVICES_KEY, App
 from bot.emulator import EmuChat, Emulator, EmuMessage, EmuUser
 from bot.emulator.html_check import strip_tags
 from bot.importing.apply import apply_import
 from bot.importing.validate import parse_document
 from bot.linking import issue_code
+from bot.services import Services
 from bot.storage.db import Database
+from bot.storage.outbox import bring_forward_next_reminder
 
 DEMO_NUMBER = "123A123456"
 HELP = (
-    "Type a message or a command (/plan, /menu, /help ...), or the number of a button "
-    "to press it. Ctrl-D or Ctrl-C ends the demo."
+    "Type a message or a command (/plan, /appointments, /menu, /help ...), or the number "
+    "of a button to press it. Type :next to jump to the next reminder. Ctrl-D or Ctrl-C "
+    "ends the demo."
 )
 
 
@@ -40,8 +44,10 @@ def demo_document(config: Config, now: datetime) -> dict[str, Any]:
     today = now.astimezone(config.timezone).date()
 
     def at(days: int, hour: int, minute: int = 0) -> str:
-        local = datetime.combine(today + timedelta(days=days), time(hour, minute), config.timezone)
-        return local.isoformat()
+        day = today + timedelta(days=days)
+        while day.weekday() >= 5:  # Jobcenters meet on working days
+            day += timedelta(days=1)
+        return datetime.combine(day, time(hour, minute), config.timezone).isoformat()
 
     return {
         "customers": [
@@ -165,7 +171,7 @@ async def run_demo(config: Config, *, language: str | None = None, out: TextIO =
         transcript = Transcript(emulator, out, tty)
         print(f"Kooperationsplan-Bot demo. {HELP}", file=out)
         try:
-            await _chat(emulator, transcript, customer, group, f"/start {code.code}", tty, out)
+            await _chat(app, emulator, transcript, customer, group, f"/start {code.code}", tty, out)
         finally:
             await stop_app(app)
             await emulator.stop()
@@ -173,7 +179,18 @@ async def run_demo(config: Config, *, language: str | None = None, out: TextIO =
     return 0
 
 
+async def _next_reminder(app: App) -> bool:
+    """Pretend time passed: the next reminder is sent now."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    async with services.db.write() as conn:
+        found = await bring_forward_next_reminder(conn, to_db(services.clock.now()))
+    if found:
+        services.wake_outbox()
+    return found
+
+
 async def _chat(
+    app: App,
     emulator: Emulator,
     transcript: Transcript,
     customer: EmuUser,
@@ -198,7 +215,12 @@ async def _chat(
             continue
         if not tty:
             print(f"\nyou> {line}", file=out)
-        if line.isdigit() and with_buttons is not None:
+        if line == ":next":
+            if not await _next_reminder(app):
+                print("(no reminder is waiting)", file=out)
+                continue
+            await emulator.next_bot_message(customer, timeout=15)
+        elif line.isdigit() and with_buttons is not None:
             number = int(line)
             if not 1 <= number <= len(with_buttons.buttons):
                 print(f"(no button {number}; choose 1-{len(with_buttons.buttons)})", file=out)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, from_db, to_db
+from bot.reminders import ReminderPolicy, schedule_customer
 from bot.storage import audit, links, outbox
 from bot.storage.db import Database
 
@@ -87,7 +88,10 @@ async def issue_code(
     return IssuedCode(customer_number.strip().upper(), code, expires)
 
 
-async def redeem_code(db: Database, clock: Clock, user_id: int, code: str) -> Redeemed:
+async def redeem_code(
+    db: Database, clock: Clock, user_id: int, code: str, policy: ReminderPolicy | None = None
+) -> Redeemed:
+    """Link the account if the code is good; with a policy, schedule the reminders too."""
     now = clock.now()
     stamp = to_db(now)
     async with db.write() as conn:
@@ -124,4 +128,6 @@ async def redeem_code(db: Database, clock: Clock, user_id: int, code: str) -> Re
             payload={"moved": moved_from is not None},
             expires_at=to_db(now + timedelta(days=7)),
         )
+        if policy is not None:
+            await schedule_customer(conn, policy, now, row.customer_id)
     return Redeemed(RedeemOutcome.LINKED, row.customer_id)

@@ -28,6 +28,7 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.clock import from_db, to_db
+from bot.reminders import ReminderPolicy
 from bot.replies import send
 from bot.screen import Screen
 from bot.services import Services
@@ -90,6 +91,10 @@ class OutboxDispatcher:
         # A group that Telegram moved to a supergroup: follow it until the operator updates.
         self.migrated_chats: dict[int, int] = {}
 
+    @property
+    def policy(self) -> ReminderPolicy:
+        return ReminderPolicy.from_config(self.services.config)
+
     async def recover(self) -> int:
         """At start: rows a dead process left mid-send go back to the queue."""
         async with self.services.db.write() as conn:
@@ -106,6 +111,7 @@ class OutboxDispatcher:
                 now = self.services.clock.now()
                 async with self.services.db.write() as conn:
                     await store.skip_expired(conn, to_db(now))
+                    await store.skip_superseded(conn, to_db(now))
                     items = await store.claim_due(
                         conn,
                         to_db(now),
@@ -127,6 +133,8 @@ class OutboxDispatcher:
     async def _deliver_all(self, items: list[OutboxItem]) -> None:
         by_chat: dict[int | str, list[tuple[OutboxItem, Outgoing]]] = defaultdict(list)
         for item in items:
+            if await self._quiet_now(item):
+                continue
             rendered = await self._render(item)
             if rendered is not None:
                 by_chat[rendered.chat_id].append((item, rendered))
@@ -138,6 +146,18 @@ class OutboxDispatcher:
                     await self._deliver(item, outgoing)
 
         await asyncio.gather(*(one_chat(batch) for batch in by_chat.values()))
+
+    async def _quiet_now(self, item: OutboxItem) -> bool:
+        """Customers get nothing pushed in quiet hours, unless waiting makes it too late."""
+        if item.audience != "customer":
+            return False
+        now = self.services.clock.now()
+        end = self.policy.quiet_hours_end(now)
+        if end is None or (item.expires_at is not None and end >= from_db(item.expires_at)):
+            return False
+        async with self.services.db.write() as conn:
+            await store.postpone(conn, item.id, to_db(end))
+        return True
 
     async def _render(self, item: OutboxItem) -> Outgoing | None:
         kind = self.kinds.get(item.kind)

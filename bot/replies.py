@@ -16,14 +16,18 @@ log = logging.getLogger(__name__)
 
 
 async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:
-    """Send a screen as new message(s); long texts are split, buttons go on the last part."""
+    """Send a screen as new message(s); long texts are split, buttons go on the last part.
+
+    A screen with a document is sent as that document, its text as the caption.
+    """
     if screen.document is not None:
-        await bot.send_document(
+        return await bot.send_document(
             chat_id,
             document=screen.document.content,
             filename=screen.document.filename,
-            caption=screen.document.caption or None,
+            caption=screen.text or None,
             parse_mode=ParseMode.HTML,
+            reply_markup=screen.markup(),
         )
     parts = split_message(screen.text)
     message: Message | None = None

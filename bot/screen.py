@@ -18,7 +18,6 @@ class Button:
 class Document:
     filename: str
     content: bytes
-    caption: str = ""
 
 
 @dataclass(frozen=True)

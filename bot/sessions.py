@@ -56,6 +56,28 @@ async def load_session(
     )
 
 
+async def recipient(services: Services, customer_id: int) -> Session | None:
+    """Where and in which language to push to a customer (None: not linked)."""
+    row = await users.recipient_row(services.db, customer_id)
+    if row is None:
+        return None
+    locale = resolve_locale(
+        row.locale, row.customer_locale, row.language_code, services.config.default_locale
+    )
+    return Session(
+        user_id=row.user_id,
+        chat_id=row.chat_id,
+        customer_id=customer_id,
+        t=services.translator(locale),
+        reminders_on=row.reminders_on,
+    )
+
+
+async def set_reminders(services: Services, user_id: int, on: bool) -> None:
+    async with services.db.write() as conn:
+        await users.set_reminders(conn, user_id, on)
+
+
 async def choose_locale(services: Services, user_id: int, locale: str) -> Translator:
     """Store the language a user picked; returns a translator for it."""
     if locale not in LANGUAGES:

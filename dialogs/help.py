@@ -18,13 +18,15 @@ def render_help(t: Translator) -> Screen:
         t,
         t.gettext("❔ <b>Help</b>"),
         t.gettext(
-            "I am the Telegram assistant of your Jobcenter. I show you your Kooperationsplan "
-            "and your contact person."
+            "I am the Telegram assistant of your Jobcenter. I show you your Kooperationsplan, "
+            "your appointments and your contact person, and I remind you of appointments."
         ),
         "\n".join(
             [
                 t.gettext("/plan: my plan"),
+                t.gettext("/appointments: my appointments"),
                 t.gettext("/contact: my contact person"),
+                t.gettext("/settings: reminders on or off"),
                 t.gettext("/language: change the language"),
                 t.gettext("/menu: all options"),
             ]

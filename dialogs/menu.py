@@ -26,7 +26,9 @@ def render_menu(t: Translator, *, linked: bool) -> Screen:
         text = paragraphs(t, t.gettext("<b>Menu</b>"), t.gettext("What would you like to do?"))
         buttons = column(
             Button(t.gettext("📋 My plan"), callbacks.build("plan", "show")),
+            Button(t.gettext("📅 My appointments"), callbacks.build("appt", "list")),
             Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show")),
+            Button(t.gettext("⚙️ Settings"), callbacks.build("set", "show")),
             Button(t.gettext("❔ Help"), callbacks.build("help", "show")),
             language_button(t),
         )

@@ -10,6 +10,7 @@ from telegram.ext import CommandHandler, filters
 from bot.context import App, BotContext
 from bot.i18n import Translator
 from bot.linking import RedeemOutcome, looks_like_code, redeem_code
+from bot.reminders import ReminderPolicy
 from bot.replies import reply
 from bot.screen import Screen
 from bot.sessions import load_session
@@ -66,7 +67,8 @@ def render_link_result(t: Translator, outcome: RedeemOutcome) -> Screen:
 async def link_with_code(update: Update, context: BotContext, code: str) -> None:
     assert context.session is not None
     services = context.services
-    result = await redeem_code(services.db, services.clock, context.session.user_id, code)
+    policy = ReminderPolicy.from_config(services.config)
+    result = await redeem_code(services.db, services.clock, context.session.user_id, code, policy)
     if result.outcome is RedeemOutcome.LINKED:
         services.wake_outbox()
         user = update.effective_user

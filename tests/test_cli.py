@@ -118,3 +118,49 @@ def test_demo_runs_offline_from_a_script() -> None:
     assert "Arbeit als Fachkraft für Lagerlogistik" in out
     assert "Telefon: 0123/456-789" in out
     assert out.rstrip().endswith("Demo ended.")
+
+
+def _link_everything(db_path: Path) -> None:
+    """Link the sample customer to a Telegram account, as /start CODE would."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.clock import FakeClock
+    from bot.config import Config
+    from bot.linking import issue_code, redeem_code
+    from bot.reminders import ReminderPolicy
+    from bot.storage import users
+    from bot.storage.db import Database
+
+    async def go() -> None:
+        db = await Database.open(db_path)
+        clock = FakeClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+        async with db.write() as conn:
+            await users.upsert_user(conn, 7, 7, "de", "2026-11-25T09:00:00.000000Z")
+        code = await issue_code(db, clock, "123A123456")
+        await redeem_code(db, clock, 7, code.code, ReminderPolicy.from_config(Config()))
+        await db.close()
+
+    asyncio.run(go())
+
+
+def test_reminders_and_appointments_reports(
+    env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["import", str(write(tmp_path, document()))])
+    _link_everything(env)
+    capsys.readouterr()
+    assert main(["reminders"]) == 0
+    out = capsys.readouterr().out
+    assert "appointment_reminder  pending" in out and "step_reminder" in out
+    assert main(["reminders", "--due", "--json"]) == 0
+    due = json.loads(capsys.readouterr().out)
+    assert [r["offset"] for r in due if r["kind"] == "appointment_reminder"] == ["1d", "2h"]
+    assert due[0]["customer_number"] == "123A123456"
+    assert main(["reminders", "--failed"]) == 0
+    assert capsys.readouterr().out.strip() == "(none)"
+    assert main(["appointments", "123A123456"]) == 0
+    out = capsys.readouterr().out
+    assert "T-1001  2026-12-02 09:30  scheduled  Beratungsgespräch" in out
+    assert "2026-12-01 09:30  pending" in out
+    assert main(["appointments", "999X999999"]) == 1

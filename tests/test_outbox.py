@@ -135,3 +135,20 @@ async def test_nothing_for_caseworkers_is_sent_without_a_configured_chat(
     await queue(services, 1)
     assert await dispatcher.run_once() == 0
     assert await states(services) == ["pending"]  # kept until a chat is configured
+
+
+async def test_a_lost_answer_is_sent_again_at_least_once(
+    services: Services, bot: Bot, emu: Emulator, group: EmuChat
+) -> None:
+    """Telegram accepted the message but the answer never came back: we cannot know it
+    arrived, so we send again (documented: duplicates over losses)."""
+    clock = services.clock
+    assert isinstance(clock, FakeClock)
+    dispatcher = dispatcher_for(services, bot, group)
+    emu.faults.append(Fault("drop_after", chat_id=group.id))
+    await queue(services, 1)
+    await dispatcher.run_once()
+    clock.advance(timedelta(minutes=5))
+    await dispatcher.run_once()
+    assert [m.text for m in emu.bot_messages(group)] == ["post 1", "post 1"]
+    assert await states(services) == ["sent"]

@@ -10,6 +10,7 @@ a customer's list are cancelled, steps missing from the plan are marked removed.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,14 @@ def _appointment_fields(a: AppointmentIn) -> Row:
     return (to_db(a.starts_at), to_json(a.topic), _opt(a.location), a.with_name, _opt(a.bring))
 
 
-async def apply_import(db: Database, clock: Clock, customers: list[CustomerIn]) -> ImportSummary:
+# Runs inside the import's transaction, so follow-up work (reminders, notices) is atomic
+# with the data it follows.
+AfterImport = Callable[[aiosqlite.Connection, ImportSummary], Awaitable[None]]
+
+
+async def apply_import(
+    db: Database, clock: Clock, customers: list[CustomerIn], after: AfterImport | None = None
+) -> ImportSummary:
     summary = ImportSummary()
     now = to_db(clock.now())
     async with db.write() as conn:
@@ -123,6 +131,8 @@ async def apply_import(db: Database, clock: Clock, customers: list[CustomerIn]) 
         really_changed |= await _update_changed(conn, changed, stored, now, summary)
         summary.customers_updated = len(really_changed)
         summary.customers_unchanged -= len(really_changed)
+        if after is not None:
+            await after(conn, summary)
     return summary
 
 

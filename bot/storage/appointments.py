@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.storage.db import Database, Row
 
 _COLUMNS = """id, customer_id, ext_id, starts_at, topic, location, with_name, bring, status,
@@ -23,3 +25,17 @@ async def appointment_row(db: Database, customer_id: int, appointment_id: int) -
         f"SELECT {_COLUMNS} FROM appointments WHERE id = ? AND customer_id = ?",  # noqa: S608
         (appointment_id, customer_id),
     )
+
+
+async def set_answer(
+    conn: aiosqlite.Connection, customer_id: int, appointment_id: int, now: str, coming: bool
+) -> bool:
+    """Record "I will be there" (coming) or "I cannot come"; the other answer is cleared."""
+    cursor = await conn.execute(
+        """UPDATE appointments
+              SET confirmed_at = CASE WHEN ?3 THEN ?4 END,
+                  cannot_come_at = CASE WHEN ?3 THEN NULL ELSE ?4 END
+            WHERE id = ?1 AND customer_id = ?2 AND status = 'scheduled'""",
+        (appointment_id, customer_id, int(coming), now),
+    )
+    return cursor.rowcount > 0

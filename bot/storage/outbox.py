@@ -61,14 +61,27 @@ async def enqueue(
     payload: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
     expires_at: str | None = None,
+    revive: bool = False,
 ) -> int | None:
-    """Add a row; with a dedupe key that exists already nothing is added (None)."""
+    """Add a row; with a dedupe key that exists already nothing is added (None).
+
+    With `revive`, a row with the same key that was cancelled becomes pending again
+    (an appointment moved away and back gets its reminder back; a sent one stays sent).
+    """
     due = due_at or now
+    conflict = (
+        """DO UPDATE SET state = 'pending', due_at = excluded.due_at,
+                         next_attempt_at = excluded.next_attempt_at, attempts = 0,
+                         expires_at = excluded.expires_at, last_error = NULL
+                   WHERE outbox.state = 'cancelled'"""
+        if revive
+        else "DO NOTHING"
+    )
     cursor = await conn.execute(
-        """INSERT INTO outbox (kind, audience, dedupe_key, customer_id, appointment_id, step_id,
+        f"""INSERT INTO outbox (kind, audience, dedupe_key, customer_id, appointment_id, step_id,
                                flag_id, payload, due_at, expires_at, next_attempt_at, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (dedupe_key) DO NOTHING""",
+           ON CONFLICT (dedupe_key) {conflict}""",  # noqa: S608 - one of two constants
         (
             kind,
             audience,
@@ -96,13 +109,30 @@ async def skip_expired(conn: aiosqlite.Connection, now: str) -> int:
     return cursor.rowcount
 
 
+async def skip_superseded(conn: aiosqlite.Connection, now: str) -> int:
+    """After downtime only the latest due reminder of an appointment goes out."""
+    cursor = await conn.execute(
+        """UPDATE outbox SET state = 'skipped', last_error = 'superseded by a later reminder'
+            WHERE state = 'pending' AND kind = 'appointment_reminder' AND next_attempt_at <= ?1
+              AND EXISTS (
+                  SELECT 1 FROM outbox later
+                   WHERE later.appointment_id = outbox.appointment_id
+                     AND later.kind = 'appointment_reminder'
+                     AND later.state IN ('pending', 'sending', 'sent')
+                     AND later.due_at > outbox.due_at AND later.due_at <= ?1)""",
+        (now,),
+    )
+    return cursor.rowcount
+
+
 async def claim_due(
     conn: aiosqlite.Connection, now: str, limit: int, *, caseworkers: bool
 ) -> list[OutboxItem]:
     """Mark up to `limit` due rows as being sent and return them.
 
-    Rows for customers who blocked the bot wait (they come back when the customer writes);
-    posts for the caseworkers wait while no caseworker chat is configured.
+    Rows for customers who blocked the bot or are not linked (any more) wait: they go out
+    when the customer writes again or links, unless they expired meanwhile. Posts for the
+    caseworkers wait while no caseworker chat is configured.
     """
     cursor = await conn.execute(
         f"""UPDATE outbox SET state = 'sending', claimed_at = ?, attempts = attempts + 1
@@ -112,7 +142,8 @@ async def claim_due(
                      LEFT JOIN tg_users u ON u.user_id = l.user_id
                     WHERE o.state = 'pending' AND o.next_attempt_at <= ?
                       AND (o.audience = 'caseworkers' AND ?
-                           OR o.audience = 'customer' AND u.blocked_at IS NULL)
+                           OR o.audience = 'customer' AND u.user_id IS NOT NULL
+                              AND u.blocked_at IS NULL)
                     ORDER BY o.next_attempt_at, o.id
                     LIMIT ?)
             RETURNING {_COLUMNS}""",  # noqa: S608 - a constant column list, no input
@@ -175,3 +206,16 @@ async def next_due_after(db: Database, now: str) -> str | None:
         (now,),
     )
     return row[0] if row and row[0] else None
+
+
+async def bring_forward_next_reminder(conn: aiosqlite.Connection, now: str) -> bool:
+    """Demo only: make the customer's next reminder due now, as if time had passed."""
+    cursor = await conn.execute(
+        """UPDATE outbox SET next_attempt_at = ?1
+            WHERE id = (SELECT id FROM outbox
+                         WHERE state = 'pending' AND kind IN ('appointment_reminder',
+                                                              'step_reminder')
+                         ORDER BY next_attempt_at LIMIT 1)""",
+        (now,),
+    )
+    return cursor.rowcount > 0

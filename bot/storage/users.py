@@ -72,3 +72,11 @@ async def mark_blocked(conn: aiosqlite.Connection, chat_id: int, now: str) -> No
         "UPDATE tg_users SET blocked_at = ? WHERE chat_id = ? AND blocked_at IS NULL",
         (now, chat_id),
     )
+
+
+async def recipient_row(db: Database, customer_id: int) -> UserRow | None:
+    """The Telegram account linked to a customer, if any."""
+    row = await db.fetchone(
+        "SELECT user_id FROM customer_links WHERE customer_id = ?", (customer_id,)
+    )
+    return await user_row(db, row[0]) if row else None
