@@ -100,7 +100,8 @@ async def main(count: int, pushed: int) -> None:
             plan = await db.fetchall(f"EXPLAIN QUERY PLAN {sql}", (to_db(START),))
             print(f"query {name}: plan: " + " | ".join(r["detail"] for r in plan))
             for label, probe in (
-                ("normal run", START + timedelta(days=1)),
+                ("steady state (run a minute later)", START + timedelta(minutes=1)),
+                ("after a day down", START + timedelta(days=1)),
                 ("after 30 days down", START + timedelta(days=30)),
             ):
                 took = await timed(db, sql, to_db(probe))

@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, cast
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -24,22 +25,26 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import SERVICES_KEY, App, BotContext
 from bot.i18n import LANGUAGES, N_, Catalogs
-from bot.notices import outbox_kinds
 from bot.outbox import BASE_BACKOFF, OutboxDispatcher
+from bot.persistence import SQLitePersistence
 from bot.replies import reply
 from bot.services import Services
 from bot.sessions import Session, load_session
 from bot.storage.db import Database
 from dialogs import (
     appointments,
+    caseworkers,
+    conciliation,
     contact,
     fallback,
+    flag,
     language,
     menu,
     plan,
     reminders,
     settings,
     start,
+    status,
 )
 from dialogs import help as help_dialog
 
@@ -52,6 +57,9 @@ DISPATCHER_KEY = "outbox"
 COMMANDS = (
     ("plan", N_("My plan")),
     ("appointments", N_("My appointments")),
+    ("flag", N_("I cannot keep an appointment or a step")),
+    ("status", N_("My reports and answers")),
+    ("conciliation", N_("Ask for conciliation")),
     ("contact", N_("My contact person")),
     ("settings", N_("Reminders and language")),
     ("menu", N_("All options")),
@@ -155,6 +163,66 @@ async def register_commands(app: App, catalogs: Catalogs, config: Config) -> Non
             await app.bot.set_my_commands(commands)
 
 
+class OnceOpened:
+    """The database, opened on first use: PTB loads persistence before `post_init`."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._db: Database | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Database:
+        async with self._lock:
+            if self._db is None:
+                self._db = await Database.open(self._path)
+            return self._db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+
+async def check_caseworker_chat(app: App, config: Config, dispatcher: OutboxDispatcher) -> bool:
+    """Say clearly at start whether posts for the caseworkers can get through."""
+    chat_id = config.caseworker_chat_id
+    if chat_id is None:
+        log.warning(
+            "KOBOT_CASEWORKER_CHAT_ID is not set: flags are stored and listed by "
+            "`kobot flags`, but no caseworker group is told"
+        )
+        return False
+    try:
+        await app.bot.get_chat(chat_id)
+        member = await app.bot.get_chat_member(chat_id, app.bot.id)
+    except ChatMigrated as err:
+        log.error(
+            "the caseworker group moved to chat id %s: set KOBOT_CASEWORKER_CHAT_ID=%s "
+            "(posting there meanwhile)",
+            err.new_chat_id,
+            err.new_chat_id,
+        )
+        dispatcher.migrated_chats[chat_id] = err.new_chat_id
+        caseworkers.staff_chats(app.bot_data).add_chat_ids(err.new_chat_id)
+        return False
+    except (BadRequest, Forbidden) as err:
+        log.error(
+            "cannot post in the caseworker chat %s (%s): flags wait in the database until it "
+            "works; see `kobot flags`",
+            chat_id,
+            err.message,
+        )
+        return False
+    except TelegramError as err:
+        log.warning("could not check the caseworker chat now (%s); will keep trying", err)
+        return False
+    if member.status in ("left", "kicked"):
+        log.error("the bot is not a member of the caseworker chat %s: add it", chat_id)
+        return False
+    log.info("caseworker chat reachable")
+    return True
+
+
 def build_application(
     config: Config,
     *,
@@ -167,22 +235,24 @@ def build_application(
     token = config.require_token()
     clock = clock or SystemClock()
     catalogs = catalogs or Catalogs()
+    database = OnceOpened(config.db_path)
 
     async def post_init(app: App) -> None:
-        db = await Database.open(config.db_path)
+        db = await database.get()
         services = Services(config=config, db=db, catalogs=catalogs, clock=clock)
-        kinds = {**outbox_kinds(), **reminders.outbox_kinds()}
+        kinds = {
+            **caseworkers.outbox_kinds(),
+            **reminders.outbox_kinds(),
+            **status.outbox_kinds(),
+        }
         dispatcher = OutboxDispatcher(services, app.bot, kinds, base_backoff=retry_backoff)
         services.wake_outbox = lambda: _schedule_dispatch(app, 0, "outbox-wake")
+        dispatcher.on_migration.append(caseworkers.staff_chats(app.bot_data).add_chat_ids)
         app.bot_data[SERVICES_KEY] = services
         app.bot_data[DISPATCHER_KEY] = dispatcher
         await dispatcher.recover()
         await register_commands(app, catalogs, config)
-        if config.caseworker_chat_id is None:
-            log.warning(
-                "KOBOT_CASEWORKER_CHAT_ID is not set: flags are stored and listed by "
-                "`kobot flags`, but no caseworker group is told"
-            )
+        await check_caseworker_chat(app, config, dispatcher)
         assert app.job_queue is not None
         app.job_queue.run_repeating(
             dispatch_outbox,
@@ -192,9 +262,7 @@ def build_application(
         )
 
     async def post_shutdown(app: App) -> None:
-        services = app.bot_data.get(SERVICES_KEY)
-        if isinstance(services, Services):
-            await services.db.close()
+        await database.close()
 
     app: App = (
         ApplicationBuilder()
@@ -205,12 +273,28 @@ def build_application(
         # Retries are the outbox's job: a 429 must not freeze everyone's conversations.
         .rate_limiter(AIORateLimiter(max_retries=0))
         .concurrent_updates(PerChatUpdateProcessor())
+        # Conversations survive restarts; the database is opened by whichever needs it first.
+        .persistence(SQLitePersistence(database.get))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     app.add_handler(TypeHandler(Update, attach_session), group=-1)
-    dialogs = (start, plan, appointments, contact, settings, language, help_dialog, menu)
+    caseworkers.register(app, config)
+    # Conversations first: while one is open, its states see the customer's messages.
+    dialogs = (
+        flag,
+        conciliation,
+        start,
+        plan,
+        appointments,
+        status,
+        contact,
+        settings,
+        language,
+        help_dialog,
+        menu,
+    )
     for dialog in (*dialogs, fallback):
         dialog.register(app)  # fallback last: it takes whatever the others did not
     app.add_error_handler(on_error)

@@ -85,21 +85,3 @@ async def confirm(
                 appointment=appointment_id,
             )
     return await appointment_of(db, customer_id, appointment_id)
-
-
-async def cannot_come(
-    db: Database, customer_id: int, appointment_id: int, now: datetime
-) -> Appointment | None:
-    """ "I cannot come": stored; the early report itself is the flag dialog's business."""
-    async with db.write() as conn:
-        changed = await store.set_answer(conn, customer_id, appointment_id, to_db(now), False)
-        if changed:
-            await audit.record(
-                conn,
-                to_db(now),
-                "customer",
-                "appointment_cannot_come",
-                customer_id=customer_id,
-                appointment=appointment_id,
-            )
-    return await appointment_of(db, customer_id, appointment_id)

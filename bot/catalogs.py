@@ -1,9 +1,13 @@
 """Catalog workflow: `python -m bot.catalogs extract|update|check`.
 
-- extract: collect every gettext string of `bot/` and `dialogs/` into locales/messages.pot
-- update:  merge the template into each language's messages.po (English is the source
-           language, so its catalog is filled from the message ids)
-- check:   fail when the template is stale, a catalog misses a message, or a translation
+Two gettext domains: `messages` (what customers read, every language, English ids) and
+`caseworkers` (the staff group's texts in `dialogs/caseworkers.py`, German ids, German
+only).
+
+- extract: collect the gettext strings of `bot/` and `dialogs/` into locales/<domain>.pot
+- update:  merge each template into each language's <domain>.po; a catalog in the
+           domain's source language is filled from the message ids
+- check:   fail when a template is stale, a catalog misses a message, or a translation
            breaks a placeholder, an HTML tag or a plural form
 
 There is no compile step: the bot compiles the .po files in memory at start.
@@ -22,16 +26,18 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from bot.i18n import DOMAIN, LANGUAGES, locales_dir
+from bot.i18n import DOMAIN, LANGUAGES, STAFF_DOMAIN, domain_languages, locales_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "dialogs")
+STAFF_FILES = ("dialogs/caseworkers.py",)
+SOURCE_LANGUAGE = {DOMAIN: "en", STAFF_DOMAIN: "de"}
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 
 
-def extract() -> Catalog:
+def extract(domain: str = DOMAIN) -> Catalog:
     catalog = Catalog(project="kooperationsplan-bot", version="1", fuzzy=False)
     for source in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
@@ -41,13 +47,10 @@ def extract() -> Catalog:
             comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True,
         ):
-            catalog.add(
-                message,
-                None,
-                [(f"{source}/{filename}", lineno)],
-                auto_comments=comments,
-                context=context,
-            )
+            path = f"{source}/{filename}"
+            if (path in STAFF_FILES) != (domain == STAFF_DOMAIN):
+                continue
+            catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
@@ -65,21 +68,22 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(fh, locale=locale)
 
 
-def po_path(code: str, directory: Path | None = None) -> Path:
-    return (directory or locales_dir()) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(code: str, directory: Path | None = None, domain: str = DOMAIN) -> Path:
+    return (directory or locales_dir()) / code / "LC_MESSAGES" / f"{domain}.po"
 
 
-def update(directory: Path) -> None:
-    template = read_catalog(directory / f"{DOMAIN}.pot")
-    for code, language in LANGUAGES.items():
-        path = po_path(code, directory)
+def update(directory: Path, domain: str = DOMAIN) -> None:
+    template = read_catalog(directory / f"{domain}.pot")
+    for code in domain_languages(domain):
+        language = LANGUAGES[code]
+        path = po_path(code, directory, domain)
         if path.exists():
             catalog = read_catalog(path, language.babel)
         else:
             catalog = Catalog(locale=language.babel, project="kooperationsplan-bot")
         catalog.update(template, update_header_comment=False)
         catalog.locale = Locale.parse(language.babel)  # keeps Plural-Forms right
-        if code == "en":  # the source language: its translation is the message id
+        if code == SOURCE_LANGUAGE[domain]:  # its translation is the message id
             for message in catalog:
                 if message.id and (not all(_strings(message)) or message.fuzzy):
                     message.string = tuple(message.id) if message.pluralizable else message.id
@@ -104,14 +108,21 @@ def _shape(text: str) -> tuple[set[str], list[str]]:
 def problems(directory: Path | None = None) -> list[str]:
     """Everything that makes a catalog unfit to ship, one line each."""
     directory = directory or locales_dir()
+    return [
+        line for domain in (DOMAIN, STAFF_DOMAIN) for line in _domain_problems(directory, domain)
+    ]
+
+
+def _domain_problems(directory: Path, domain: str) -> list[str]:
     found: list[str] = []
-    template = read_catalog(directory / f"{DOMAIN}.pot")
+    template = read_catalog(directory / f"{domain}.pot")
     wanted = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in template if m.id}
-    current = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in extract() if m.id}
+    current = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in extract(domain) if m.id}
     if wanted != current:
-        found.append("messages.pot is stale: run `python -m bot.catalogs extract update`")
-    for code, language in LANGUAGES.items():
-        path = po_path(code, directory)
+        found.append(f"{domain}.pot is stale: run `python -m bot.catalogs extract update`")
+    for code in domain_languages(domain):
+        language = LANGUAGES[code]
+        path = po_path(code, directory, domain)
         if not path.exists():
             found.append(f"{code}: catalog missing ({path})")
             continue
@@ -162,9 +173,11 @@ def main(argv: list[str]) -> int:
         return 2
     for step in argv:
         if step == "extract":
-            _write(extract(), directory / f"{DOMAIN}.pot")
+            for domain in (DOMAIN, STAFF_DOMAIN):
+                _write(extract(domain), directory / f"{domain}.pot")
         elif step == "update":
-            update(directory)
+            for domain in (DOMAIN, STAFF_DOMAIN):
+                update(directory, domain)
         elif step == "check":
             found = problems(directory)
             for line in found:

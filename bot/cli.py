@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--due", action="store_true", help="pending rows in the order they go out")
     which.add_argument("--failed", action="store_true", help="rows that could not be sent")
     rem.add_argument("--json", action="store_true")
+    flags = sub.add_parser("flags", help="open early reports and conciliation requests")
+    flags.add_argument("--all", action="store_true", help="closed ones too")
+    flags.add_argument("--json", action="store_true")
     appts = sub.add_parser("appointments", help="one customer's appointments and reminders")
     appts.add_argument("customer_number")
     appts.add_argument("--json", action="store_true")
@@ -89,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(link_code(config, args.customer_number, args.json, args.valid_days))
         if args.command == "reminders":
             return asyncio.run(reminders(config, args.due, args.failed, args.json))
+        if args.command == "flags":
+            return asyncio.run(list_flags(config, args.all, args.json))
         if args.command == "appointments":
             return asyncio.run(appointments(config, args.customer_number, args.json))
     except (ConfigError, CliError) as err:
@@ -227,5 +232,21 @@ async def appointments(config: Config, number: str, as_json: bool) -> int:
         await db.close()
     if report is None:
         raise CliError(f"no customer with number {number}")
+    print(report)
+    return 0
+
+
+async def list_flags(config: Config, include_closed: bool, as_json: bool) -> int:
+    db = await _open_db(config)
+    try:
+        report = await operators.flags_report(
+            db,
+            config.timezone,
+            SystemClock().now(),
+            include_closed=include_closed,
+            as_json=as_json,
+        )
+    finally:
+        await db.close()
     print(report)
     return 0

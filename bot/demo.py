@@ -32,11 +32,12 @@ from bot.storage.db import Database
 from bot.storage.outbox import bring_forward_next_reminder
 
 DEMO_NUMBER = "123A123456"
-HELP = (
-    "Type a message or a command (/plan, /appointments, /menu, /help ...), or the number "
-    "of a button to press it. Type :next to jump to the next reminder. Ctrl-D or Ctrl-C "
-    "ends the demo."
-)
+HELP = """Type a message or a command (/plan, /appointments, /flag, /menu, /help ...),
+or the number of a button to press it. Ctrl-D or Ctrl-C ends the demo.
+  :next        pretend time passed: the next reminder arrives now
+  :team N      as caseworker Erika, press button N of the latest group post
+  :team TEXT   as Erika, answer the latest group post (the customer receives it)
+  :team /open  as Erika, list the open reports in the group"""
 
 
 def demo_document(config: Config, now: datetime) -> dict[str, Any]:
@@ -169,7 +170,7 @@ async def run_demo(config: Config, *, language: str | None = None, out: TextIO =
         app = build_application(config, clock=clock, dispatch_interval=5)
         await start_app(app)
         transcript = Transcript(emulator, out, tty)
-        print(f"Kooperationsplan-Bot demo. {HELP}", file=out)
+        print(f"Kooperationsplan-Bot demo.\n{HELP}", file=out)
         try:
             await _chat(app, emulator, transcript, customer, group, f"/start {code.code}", tty, out)
         finally:
@@ -220,6 +221,14 @@ async def _chat(
                 print("(no reminder is waiting)", file=out)
                 continue
             await emulator.next_bot_message(customer, timeout=15)
+        elif line.startswith(":team"):
+            if not await _as_caseworker(emulator, group, line.removeprefix(":team").strip()):
+                print(
+                    "(use :team N to press button N of the latest post, or :team TEXT "
+                    "to answer it)",
+                    file=out,
+                )
+                continue
         elif line.isdigit() and with_buttons is not None:
             number = int(line)
             if not 1 <= number <= len(with_buttons.buttons):
@@ -232,6 +241,23 @@ async def _chat(
         found = transcript.print_new(customer, "Bot")
         with_buttons = found or with_buttons
         transcript.print_new(group, "Caseworker group")
+
+
+async def _as_caseworker(emulator: Emulator, group: EmuChat, action: str) -> bool:
+    """The demo person acts as caseworker Erika: press a post's button, or answer it."""
+    staff = next(u for u in emulator.users.values() if u.id in group.admins)
+    posts = [m for m in emulator.bot_messages(group) if m.buttons]
+    if not action or not posts:
+        return False
+    if action.startswith("/"):
+        await emulator.send(staff, action, chat=group)
+    elif action.isdigit():
+        if not 1 <= int(action) <= len(posts[-1].buttons):
+            return False
+        await emulator.press(staff, posts[-1], int(action) - 1)
+    else:
+        await emulator.send(staff, action, chat=group, reply_to=posts[-1])
+    return True
 
 
 def main_demo(config: Config, language: str | None) -> int:

@@ -18,12 +18,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-DOMAIN = "messages"
+DOMAIN = "messages"  # everything customers read, in every language; English message ids
+STAFF_DOMAIN = "caseworkers"  # what the caseworkers' group reads; German message ids
+STAFF_LANGUAGES = ("de",)
 # First strong isolate / pop directional isolate: keep German inserts (names, places,
 # references, times, phone numbers) from scrambling a right-to-left line.
 FSI, PDI = "\u2068", "\u2069"
@@ -85,21 +87,30 @@ def _compile(po_path: Path, locale: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def domain_languages(domain: str) -> tuple[str, ...]:
+    return STAFF_LANGUAGES if domain == STAFF_DOMAIN else SUPPORTED_LOCALES
+
+
 class Catalogs:
     """All languages' compiled catalogs, loaded once at start."""
 
     def __init__(self, directory: Path | None = None) -> None:
         directory = directory or locales_dir()
-        self._translations: dict[str, gettext.NullTranslations] = {}
-        for code in LANGUAGES:
-            po = directory / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-            if not po.is_file():
-                raise FileNotFoundError(f"catalog missing for '{code}': {po}")
-            self._translations[code] = _compile(po, code)
+        self._translations: dict[tuple[str, str], gettext.NullTranslations] = {}
+        for domain in (DOMAIN, STAFF_DOMAIN):
+            for code in domain_languages(domain):
+                po = directory / code / "LC_MESSAGES" / f"{domain}.po"
+                if not po.is_file():
+                    raise FileNotFoundError(f"catalog missing for '{code}': {po}")
+                self._translations[(domain, code)] = _compile(po, code)
 
     def translator(self, locale: str, tz: ZoneInfo) -> Translator:
         language = LANGUAGES.get(locale) or LANGUAGES["de"]
-        return Translator(language, self._translations[language.code], tz)
+        return Translator(language, self._translations[(DOMAIN, language.code)], tz)
+
+    def staff_translator(self, tz: ZoneInfo) -> Translator:
+        """For the caseworkers' group: German staff texts, German dates."""
+        return Translator(LANGUAGES["de"], self._translations[(STAFF_DOMAIN, "de")], tz)
 
 
 @cache
@@ -177,6 +188,10 @@ class Translator:
         if isinstance(value, dt.datetime):
             value = value.astimezone(self.tz).date()
         return str(format_date(value, format="full", locale=self._babel))
+
+    def duration(self, value: dt.timedelta) -> str:
+        """`3 hours`, `2 days`: roughly, the way people say it."""
+        return str(format_timedelta(value, locale=self._babel, threshold=1.2))
 
     def time(self, value: dt.datetime) -> str:
         return str(format_time(value.astimezone(self.tz), format="short", locale=self._babel))

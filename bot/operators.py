@@ -7,12 +7,13 @@ message texts.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import from_db
 from bot.localized import from_json
+from bot.storage import flags as flag_store
 from bot.storage import reports
 from bot.storage.db import Database, Row
 
@@ -120,3 +121,45 @@ async def appointments_report(
             + _table(item["reminders"], ["offset", "due", "state", "sent", "attempts", "error"])
         )
     return "\n\n".join(blocks) if blocks else "(no appointments)"
+
+
+async def flags_report(
+    db: Database, tz: ZoneInfo, now: datetime, *, include_closed: bool, as_json: bool
+) -> str:
+    """Reports and conciliation requests, oldest first; delivery state of their posts."""
+    rows = await flag_store.open_flags(db, include_closed=include_closed, limit=10_000)
+    posts = await flag_store.post_states(db, [r["id"] for r in rows])
+    records = []
+    for row in rows:
+        created = from_db(row["created_at"])
+        records.append(
+            {
+                "ref": row["ref"],
+                "kind": row["kind"],
+                "state": row["state"],
+                "customer_number": row["customer_number"],
+                "subject": row["subject"],
+                "reason": row["reason"],
+                "late": bool(row["late"]),
+                "received": _local(row["created_at"], tz),
+                "age_hours": round((now - created).total_seconds() / 3600, 1),
+                "taken_by": row["taken_by_name"],
+                "deadline": row["deadline_on"],
+                "posted": posts.get(row["id"], "not yet"),
+            }
+        )
+    if as_json:
+        return json.dumps(records, indent=1, ensure_ascii=False)
+    columns = [
+        "ref",
+        "kind",
+        "state",
+        "customer_number",
+        "received",
+        "age_hours",
+        "reason",
+        "taken_by",
+        "deadline",
+        "posted",
+    ]
+    return _table(records, columns)

@@ -20,11 +20,12 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
-from telegram import Bot, Message
+from telegram import Bot, Chat, Message
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.clock import from_db, to_db
@@ -50,6 +51,8 @@ CONCURRENT_CHATS = 30
 class Outgoing:
     chat_id: int
     screen: Screen
+    reply_to: int | None = None  # show as a reply to this message of the chat
+    edit_message_id: int | None = None  # edit this message instead of sending a new one
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class OutboxDispatcher:
         self._paused_until: dict[int, float] = {}
         # A group that Telegram moved to a supergroup: follow it until the operator updates.
         self.migrated_chats: dict[int, int] = {}
+        self.on_migration: list[Callable[[int], object]] = []
 
     @property
     def policy(self) -> ReminderPolicy:
@@ -120,10 +124,9 @@ class OutboxDispatcher:
                     )
                 if not items:
                     return handled
+                # Loop until nothing is due: sending can queue follow-ups (confirmations).
                 await self._deliver_all(items)
                 handled += len(items)
-                if len(items) < BATCH:
-                    return handled
 
     async def next_wake(self) -> datetime | None:
         now = self.services.clock.now()
@@ -172,7 +175,7 @@ class OutboxDispatcher:
                 await store.finish(conn, item.id, state, result.reason)
             return None
         chat = self.migrated_chats.get(result.chat_id, result.chat_id)
-        return Outgoing(chat, result.screen)
+        return replace(result, chat_id=chat)
 
     async def _deliver(self, item: OutboxItem, outgoing: Outgoing) -> None:
         chat = outgoing.chat_id
@@ -186,7 +189,7 @@ class OutboxDispatcher:
         if wait > 0:
             await asyncio.sleep(wait)
         try:
-            message = await send(self.bot, chat, outgoing.screen)
+            message = await self._send(outgoing)
         except RetryAfter as err:
             seconds = err.retry_after
             delay = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
@@ -201,16 +204,46 @@ class OutboxDispatcher:
                 err.new_chat_id,
             )
             self.migrated_chats[chat] = err.new_chat_id
+            for listener in self.on_migration:
+                listener(err.new_chat_id)
             await self._postpone(item, timedelta(0))
         except Forbidden as err:
             await self._forbidden(item, chat, err)
         except BadRequest as err:
+            if outgoing.edit_message_id is not None:
+                # An edit that Telegram refuses (message gone, too old) cannot be retried into
+                # success; the state it would show is in the database and in `/open`.
+                async with self.services.db.write() as conn:
+                    await store.finish(conn, item.id, "failed", f"edit: {err.message}")
+                return
             await self._bad_request(item, err)
         except (TimedOut, NetworkError) as err:  # TimedOut: may have arrived; we resend
             await self._retry(item, type(err).__name__)
         else:
             self._last_sent[chat] = time.monotonic()
             await self._sent(item, message)
+
+    async def _send(self, outgoing: Outgoing) -> Message:
+        screen = outgoing.screen
+        if outgoing.edit_message_id is None:
+            return await send(self.bot, outgoing.chat_id, screen, reply_to=outgoing.reply_to)
+        try:
+            edited = await self.bot.edit_message_text(
+                screen.text,
+                chat_id=outgoing.chat_id,
+                message_id=outgoing.edit_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=screen.markup(),
+            )
+        except BadRequest as err:
+            if "not modified" not in err.message.lower():
+                raise
+            edited = True  # already showing this: as good as done
+        if isinstance(edited, Message):
+            return edited
+        return Message(
+            outgoing.edit_message_id, datetime.now(UTC), Chat(outgoing.chat_id, Chat.SUPERGROUP)
+        )
 
     async def _sent(self, item: OutboxItem, message: Message) -> None:
         now = to_db(self.services.clock.now())

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, CallbackQuery, Message, Update
+from telegram import Bot, CallbackQuery, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.screen import Screen
-from bot.text import MAX_MESSAGE_UTF16, split_message, utf16_len
+from bot.text import MAX_MESSAGE_UTF16, split_message, visible_len
 
 log = logging.getLogger(__name__)
 
 
-async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:
+async def send(bot: Bot, chat_id: int, screen: Screen, reply_to: int | None = None) -> Message:
     """Send a screen as new message(s); long texts are split, buttons go on the last part.
 
     A screen with a document is sent as that document, its text as the caption.
@@ -39,6 +39,11 @@ async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:
             parse_mode=ParseMode.HTML,
             reply_markup=screen.markup() if last else None,
             disable_web_page_preview=True,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and index == 0
+                else None
+            ),
         )
     assert message is not None
     return message
@@ -57,7 +62,7 @@ async def edit(query: CallbackQuery, context: BotContext, screen: Screen) -> Non
     or the new text needs more than one message).
     """
     message = query.message
-    fits = utf16_len(screen.text) <= MAX_MESSAGE_UTF16 and screen.document is None
+    fits = visible_len(screen.text) <= MAX_MESSAGE_UTF16 and screen.document is None
     if isinstance(message, Message) and message.text is not None and fits:
         try:
             await query.edit_message_text(

@@ -24,5 +24,5 @@ class Services:
         return self.catalogs.translator(locale, self.config.timezone)
 
     def caseworker_translator(self) -> Translator:
-        """Caseworkers read German."""
-        return self.translator("de")
+        """Caseworkers read German (their own catalog, see bot/i18n.py)."""
+        return self.catalogs.staff_translator(self.config.timezone)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 MAX_MESSAGE_UTF16 = 4096
 # Unicode category Cc except tab and newline.
+_TAG = re.compile(r"<[^>]*>")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Bidi controls and invisible format characters that can reorder or hide text.
@@ -24,6 +26,11 @@ _BIDI_AND_INVISIBLE = {
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def visible_len(markup: str) -> int:
+    """Length of Telegram HTML as Telegram counts it: after tags and entities are parsed."""
+    return utf16_len(html.unescape(_TAG.sub("", markup)))
 
 
 def clean_input(text: str) -> str:
@@ -59,13 +66,13 @@ def split_message(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
 
     Our HTML never lets a tag span a line break, so every part stays valid HTML.
     """
-    if utf16_len(html) <= limit:
+    if visible_len(html) <= limit:
         return [html]
     parts: list[str] = []
     current = ""
     for block in _blocks(html, limit):
         candidate = f"{current}\n\n{block}" if current else block
-        if utf16_len(candidate) <= limit:
+        if visible_len(candidate) <= limit:
             current = candidate
         else:
             parts.append(current)
@@ -78,20 +85,20 @@ def split_message(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
 def _blocks(html: str, limit: int) -> list[str]:
     blocks: list[str] = []
     for paragraph in html.split("\n\n"):
-        if utf16_len(paragraph) <= limit:
+        if visible_len(paragraph) <= limit:
             blocks.append(paragraph)
             continue
         line_block = ""
         for line in paragraph.split("\n"):
             candidate = f"{line_block}\n{line}" if line_block else line
-            if utf16_len(candidate) <= limit:
+            if visible_len(candidate) <= limit:
                 line_block = candidate
             else:
                 if line_block:
                     blocks.append(line_block)
                 # A single line over the limit only arises from a bug upstream: imports
                 # limit text lengths. Cut it rather than fail the whole message.
-                line_block = line if utf16_len(line) <= limit else line[: limit // 2]
+                line_block = line if visible_len(line) <= limit else line[: limit // 2]
         if line_block:
             blocks.append(line_block)
     return blocks

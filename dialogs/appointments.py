@@ -1,5 +1,5 @@
 """`/appointments`: upcoming appointments, and per appointment: I will be there,
-I cannot come, add to calendar (.ics)."""
+I cannot come (opens the early-report dialog, dialogs/flag.py), add to calendar (.ics)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bot.context import App, BotContext
 from bot.i18n import Translator
 from bot.legal import MISSED_APPOINTMENT
 from bot.localized import pick
-from bot.plans import Contact, contact_of
 from bot.replies import send, show
 from bot.screen import Button, Document, Screen, column
 from dialogs.common import JobcenterTexts, answer_query, linked_only, menu_button, paragraphs
@@ -101,25 +100,6 @@ def render_gone(t: Translator, a: Appointment | None) -> Screen:
     return Screen(paragraphs(t, body), ((back,), (menu_button(t),)))
 
 
-def render_cannot_come(t: Translator, a: Appointment, contact: Contact | None) -> Screen:
-    when = t.gettext("{date}, {time}", date=t.weekday_date(a.starts_at), time=t.time(a.starts_at))
-    lines: list[str] = [
-        t.gettext(
-            "Thank you for telling us early. We have noted that you cannot come on {when}.",
-            when=when,
-        ),
-        t.gettext(
-            "Please also tell your contact person as soon as possible, so that you can find "
-            "a solution together."
-        ),
-    ]
-    if contact is not None:
-        reach = t.gettext("{name}, phone {phone}", name=contact.name, phone=contact.phone)
-        lines.append("☎️ " + reach if contact.phone else "☎️ " + t.data(contact.name))
-    back = Button(t.gettext("« All appointments"), callbacks.build(AREA, "list"))
-    return Screen(paragraphs(t, *lines), ((back,), (menu_button(t),)))
-
-
 def calendar_file(t: Translator, a: Appointment, now: datetime) -> Document:
     topic = pick(a.topic, t.locale).text
     details = [topic]
@@ -179,11 +159,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t.gettext("Thank you! See you there."))
         note = t.gettext("✅ Thank you! We have noted that you will come.")
         await show(update, context, render_detail(t, confirmed or found, now, note))
-    elif parsed.action == "no":
-        noted = await domain.cannot_come(services.db, customer, appointment_id, now)
-        await query.answer()
-        contact = await contact_of(services.db, customer)
-        await show(update, context, render_cannot_come(t, noted or found, contact))
     elif parsed.action == "ics":
         await query.answer()
         caption = t.gettext("Open this file to add the appointment to your calendar.")

@@ -19,12 +19,16 @@ def render_help(t: Translator) -> Screen:
         t.gettext("❔ <b>Help</b>"),
         t.gettext(
             "I am the Telegram assistant of your Jobcenter. I show you your Kooperationsplan, "
-            "your appointments and your contact person, and I remind you of appointments."
+            "your appointments and your contact person, and I remind you of appointments. If "
+            "you cannot keep something, you can tell your contact person here."
         ),
         "\n".join(
             [
                 t.gettext("/plan: my plan"),
                 t.gettext("/appointments: my appointments"),
+                t.gettext("/flag: tell early that I cannot keep something"),
+                t.gettext("/status: my reports and the answers"),
+                t.gettext("/conciliation: ask for conciliation"),
                 t.gettext("/contact: my contact person"),
                 t.gettext("/settings: reminders on or off"),
                 t.gettext("/language: change the language"),

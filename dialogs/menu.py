@@ -27,6 +27,9 @@ def render_menu(t: Translator, *, linked: bool) -> Screen:
         buttons = column(
             Button(t.gettext("📋 My plan"), callbacks.build("plan", "show")),
             Button(t.gettext("📅 My appointments"), callbacks.build("appt", "list")),
+            Button(t.gettext("✋ I cannot keep an appointment"), callbacks.build("flag", "new")),
+            Button(t.gettext("📨 My reports"), callbacks.build("stat", "show")),
+            Button(t.gettext("⚖️ Conciliation"), callbacks.build("conc", "new")),
             Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show")),
             Button(t.gettext("⚙️ Settings"), callbacks.build("set", "show")),
             Button(t.gettext("❔ Help"), callbacks.build("help", "show")),

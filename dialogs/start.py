@@ -27,8 +27,9 @@ def render_welcome(t: Translator, *, linked: bool) -> Screen:
         t,
         t.gettext("👋 <b>Hello!</b> I am the Telegram assistant of your Jobcenter."),
         t.gettext(
-            "Once your account is connected, I show you your own Kooperationsplan and your "
-            "contact person."
+            "Once your account is connected, I show you your own Kooperationsplan, your "
+            "appointments and your contact person, remind you of appointments, and pass on "
+            "your messages to your contact person."
         ),
         t.gettext("To connect, you need a personal code from your Jobcenter."),
     )

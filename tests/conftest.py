@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -101,12 +101,22 @@ class Harness:
     caseworker: EmuUser
     group: EmuChat
     clock: Clock
+    restarted: list[App] = field(default_factory=list)
 
     @property
     def services(self) -> Services:
         services = self.app.bot_data["services"]
         assert isinstance(services, Services)
         return services
+
+    async def restart(self) -> None:
+        """Stop the bot as a deploy would and start a new process on the same database."""
+        await stop_app(self.app)
+        self.app = build_application(
+            self.config, clock=self.clock, catalogs=_CATALOGS, retry_backoff=timedelta(seconds=0.3)
+        )
+        await start_app(self.app)
+        self.restarted.append(self.app)
 
     async def link_code(self, number: str = NUMBER) -> str:
         return (await issue_code(self.services.db, self.services.clock, number)).code
@@ -126,7 +136,7 @@ HarnessFactory = Callable[..., Any]
 
 @pytest.fixture
 async def harness_factory(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
-    started: list[tuple[App, Emulator]] = []
+    started: list[Harness] = []
 
     async def start(
         *, doc: dict[str, Any] | None = None, clock: Clock | None = None, **config: Any
@@ -153,13 +163,14 @@ async def harness_factory(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
             settings, clock=the_clock, catalogs=_CATALOGS, retry_backoff=timedelta(seconds=0.3)
         )
         await start_app(app)
-        started.append((app, emulator))
-        return Harness(emulator, app, settings, customer, caseworker, group, the_clock)
+        harness = Harness(emulator, app, settings, customer, caseworker, group, the_clock)
+        started.append(harness)
+        return harness
 
     yield start
-    for app, emulator in reversed(started):
-        await stop_app(app)
-        await emulator.stop()
+    for harness in reversed(started):
+        await stop_app(harness.app)
+        await harness.emulator.stop()
 
 
 @pytest.fixture

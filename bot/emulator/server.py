@@ -32,11 +32,18 @@ MAX_CALLBACK_BYTES = 64
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to = migrate_to
 
 
 @dataclass
@@ -65,6 +72,7 @@ class EmuChat:
     members: set[int] = field(default_factory=set)
     admins: set[int] = field(default_factory=set)
     blocked: bool = False  # a private chat whose user blocked the bot
+    migrated_to: int | None = None  # a group Telegram upgraded to a supergroup
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -227,6 +235,8 @@ class Emulator:
             }
             if err.retry_after is not None:
                 body["parameters"] = {"retry_after": err.retry_after}
+            if err.migrate_to is not None:
+                body["parameters"] = {"migrate_to_chat_id": err.migrate_to}
             return web.json_response(body, status=err.code)
         finally:
             await self._notify()
@@ -331,7 +341,18 @@ class Emulator:
         return self._updates[:limit]
 
     async def api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._chat(params).to_api()
+        return {
+            **self._chat(params).to_api(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
 
     async def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
@@ -435,6 +456,12 @@ class Emulator:
         chat = self.chats.get(_int(params.get("chat_id")) or 0)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to=chat.migrated_to,
+            )
         return chat
 
     def _writable_chat(self, params: dict[str, Any]) -> EmuChat:
@@ -587,6 +614,13 @@ class Emulator:
         )
         self.chats[chat.id] = chat
         return chat
+
+    def migrate(self, chat: EmuChat) -> EmuChat:
+        """Telegram upgrades a group: the old id answers with the new one from now on."""
+        new = self.add_group(chat.title or "", [], admins=[])
+        new.members, new.admins = set(chat.members), set(chat.admins)
+        chat.migrated_to = new.id
+        return new
 
     def block(self, user: EmuUser, blocked: bool = True) -> None:
         self.chats[user.id].blocked = blocked
