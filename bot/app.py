@@ -30,7 +30,7 @@ from bot.replies import reply
 from bot.services import Services
 from bot.sessions import Session, load_session
 from bot.storage.db import Database
-from dialogs import contact, fallback, language, menu, plan, start
+from dialogs import contact, explain, fallback, language, menu, plan, start
 from dialogs import help as help_dialog
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ DISPATCHER_KEY = "outbox"
 COMMANDS = (
     ("plan", N_("My plan")),
     ("contact", N_("My contact person")),
+    ("explain", N_("What is a Kooperationsplan?")),
     ("menu", N_("All options")),
     ("language", N_("Change the language")),
     ("help", N_("Help")),
@@ -197,7 +198,7 @@ def build_application(
         .build()
     )
     app.add_handler(TypeHandler(Update, attach_session), group=-1)
-    for dialog in (start, plan, contact, language, help_dialog, menu, fallback):
+    for dialog in (start, plan, contact, explain, language, help_dialog, menu, fallback):
         dialog.register(app)  # fallback last: it takes whatever the others did not
     app.add_error_handler(on_error)
     return app

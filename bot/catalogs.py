@@ -81,7 +81,7 @@ def update(directory: Path) -> None:
         catalog.locale = Locale.parse(language.babel)  # keeps Plural-Forms right
         if code == "en":
             for message in catalog:
-                if message.id and (not message.string or message.fuzzy):
+                if message.id and (not all(_strings(message)) or message.fuzzy):
                     message.string = message.id
                     message.flags.discard("fuzzy")
         _write(catalog, path)

@@ -19,11 +19,13 @@ def render_help(t: Translator) -> Screen:
         t.gettext("❔ <b>Help</b>"),
         t.gettext(
             "I am the Telegram assistant of your Jobcenter. I show you your Kooperationsplan "
-            "and your contact person."
+            "and your contact person, and I explain what it means. You can also just "
+            "type a question."
         ),
         "\n".join(
             [
                 t.gettext("/plan: my plan"),
+                t.gettext("/explain: what a Kooperationsplan is"),
                 t.gettext("/contact: my contact person"),
                 t.gettext("/language: change the language"),
                 t.gettext("/menu: all options"),

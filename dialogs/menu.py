@@ -21,12 +21,17 @@ def language_button(t: Translator) -> Button:
     return Button(label, callbacks.build("lang", "pick"))
 
 
+def explain_button(t: Translator) -> Button:
+    return Button(t.gettext("❓ What is a Kooperationsplan?"), callbacks.build("explain", "start"))
+
+
 def render_menu(t: Translator, *, linked: bool) -> Screen:
     if linked:
         text = paragraphs(t, t.gettext("<b>Menu</b>"), t.gettext("What would you like to do?"))
         buttons = column(
             Button(t.gettext("📋 My plan"), callbacks.build("plan", "show")),
             Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show")),
+            explain_button(t),
             Button(t.gettext("❔ Help"), callbacks.build("help", "show")),
             language_button(t),
         )
@@ -37,6 +42,7 @@ def render_menu(t: Translator, *, linked: bool) -> Screen:
             t.gettext("Connect your account with the code from your Jobcenter to see your plan."),
         )
         buttons = column(
+            explain_button(t),
             Button(t.gettext("🔗 How do I connect?"), callbacks.build("help", "link")),
             language_button(t),
         )
