@@ -44,6 +44,12 @@ def consequences(t: Translator) -> tuple[Html, ...]:
     )
 
 
+def missed_appointment(t: Translator) -> Html:
+    return t.gettext(
+        "If you miss an appointment without an important reason, your money can be reduced."
+    )
+
+
 def tell_early(t: Translator) -> Html:
     return t.gettext(
         "If you cannot keep something, tell your contact person as early as possible. "

@@ -63,7 +63,9 @@ def render_page(page: Page, t: Translator, facts: LegalFacts, *, linked: bool) -
     return Screen(text, (*rows, *column(topics_button(t), menu_button(t))))
 
 
-def render_topics(t: Translator, facts: LegalFacts, note: str = "") -> Screen:
+def render_topics(
+    t: Translator, facts: LegalFacts, note: str = "", extra: tuple[Button, ...] = ()
+) -> Screen:
     text = paragraphs(
         t,
         note,
@@ -71,7 +73,7 @@ def render_topics(t: Translator, facts: LegalFacts, note: str = "") -> Screen:
         t.gettext("What would you like to know? Choose a topic."),
     )
     buttons = [Button(t.gettext(p.title), page_callback(p.id)) for p in pages(facts)]
-    return Screen(text, column(*buttons, menu_button(t)))
+    return Screen(text, column(*buttons, *extra, menu_button(t)))
 
 
 def render_first_page(t: Translator, facts: LegalFacts, *, linked: bool) -> Screen:
