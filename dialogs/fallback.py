@@ -9,9 +9,11 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import App, BotContext
 from bot.i18n import Translator
+from bot.intents import match
 from bot.linking import looks_like_code
 from bot.replies import reply, send
 from bot.screen import Screen
+from dialogs import questions
 from dialogs.common import paragraphs
 from dialogs.menu import render_menu
 from dialogs.start import link_with_code
@@ -31,11 +33,17 @@ async def text_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     candidate = message.text.strip()
-    if context.customer_id is None and looks_like_code(candidate):
+    # A link code sent as text links first; a long word like "Schlichtungsverfahren"
+    # is code-shaped too, so a matching question is answered instead.
+    if (
+        context.customer_id is None
+        and looks_like_code(candidate)
+        and match(candidate, context.t.locale) is None
+    ):
         await link_with_code(update, context, candidate)
         return
-    note = context.t.gettext("Sorry, I did not understand that. Please choose from the menu.")
-    await reply(update, context, with_menu(context.t, note, linked=context.customer_id is not None))
+    if not await questions.answer_question(update, context, candidate):
+        await questions.answer_not_understood(update, context)
 
 
 async def other_message(update: Update, context: BotContext) -> None:

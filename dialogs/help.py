@@ -19,8 +19,9 @@ def render_help(t: Translator) -> Screen:
         t.gettext("❔ <b>Help</b>"),
         t.gettext(
             "I am the Telegram assistant of your Jobcenter. I show you your Kooperationsplan, "
-            "your appointments and your contact person, and I remind you of appointments. If "
-            "you cannot keep something, you can tell your contact person here."
+            "your appointments and your contact person, I remind you of appointments, and I "
+            "explain what it all means. If you cannot keep something, you can tell your "
+            "contact person here. You can also just type a question."
         ),
         "\n".join(
             [
@@ -29,6 +30,7 @@ def render_help(t: Translator) -> Screen:
                 t.gettext("/flag: tell early that I cannot keep something"),
                 t.gettext("/status: my reports and the answers"),
                 t.gettext("/conciliation: ask for conciliation"),
+                t.gettext("/explain: what a Kooperationsplan is"),
                 t.gettext("/contact: my contact person"),
                 t.gettext("/settings: reminders on or off"),
                 t.gettext("/language: change the language"),

@@ -21,6 +21,10 @@ def language_button(t: Translator) -> Button:
     return Button(label, callbacks.build("lang", "pick"))
 
 
+def explain_button(t: Translator) -> Button:
+    return Button(t.gettext("❓ What is a Kooperationsplan?"), callbacks.build("explain", "start"))
+
+
 def render_menu(t: Translator, *, linked: bool) -> Screen:
     if linked:
         text = paragraphs(t, t.gettext("<b>Menu</b>"), t.gettext("What would you like to do?"))
@@ -29,6 +33,7 @@ def render_menu(t: Translator, *, linked: bool) -> Screen:
             Button(t.gettext("📅 My appointments"), callbacks.build("appt", "list")),
             Button(t.gettext("✋ I cannot keep an appointment"), callbacks.build("flag", "new")),
             Button(t.gettext("📨 My reports"), callbacks.build("stat", "show")),
+            explain_button(t),
             Button(t.gettext("⚖️ Conciliation"), callbacks.build("conc", "new")),
             Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show")),
             Button(t.gettext("⚙️ Settings"), callbacks.build("set", "show")),
@@ -42,6 +47,7 @@ def render_menu(t: Translator, *, linked: bool) -> Screen:
             t.gettext("Connect your account with the code from your Jobcenter to see your plan."),
         )
         buttons = column(
+            explain_button(t),
             Button(t.gettext("🔗 How do I connect?"), callbacks.build("help", "link")),
             language_button(t),
         )

@@ -14,6 +14,7 @@ from bot.reminders import ReminderPolicy
 from bot.replies import reply
 from bot.screen import Screen
 from bot.sessions import load_session
+from dialogs import explain
 from dialogs.common import paragraphs
 from dialogs.help import render_how_to_link
 from dialogs.menu import render_menu
@@ -82,10 +83,13 @@ async def link_with_code(update: Update, context: BotContext, code: str) -> None
 
 async def start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
+    if explain.is_deep_link(payload):  # before codes: `explain_conciliation` is code-shaped
+        await explain.open_deep_link(update, context, payload)
+        return
     if payload and looks_like_code(payload):
         await link_with_code(update, context, payload)
         return
-    if payload and not payload.startswith("explain"):
+    if payload:
         await reply(update, context, render_link_result(context.t, RedeemOutcome.INVALID))
         return
     await reply(update, context, render_welcome(context.t, linked=context.customer_id is not None))

@@ -177,3 +177,13 @@ async def harness_factory(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
 async def harness(harness_factory: HarnessFactory) -> Harness:
     result: Harness = await harness_factory()
     return result
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Question-matcher accuracy per language (when tests/test_intents.py ran)."""
+    from tests.accuracy import RESULTS
+
+    if RESULTS:
+        terminalreporter.write_sep("-", "question matcher accuracy")
+        for result in sorted(RESULTS.values(), key=lambda r: r.language):
+            terminalreporter.write_line(result.line())

@@ -96,7 +96,7 @@ async def test_bad_input_gets_a_friendly_answer_and_the_menu(harness: Harness) -
     h = harness
     await link(h)
     huge = await h.say("x" * 10_000)
-    assert "nicht verstanden" in huge.text and "Mein Plan" in " ".join(huge.button_texts)
+    assert "nicht verstanden" in huge.text and "Menü" in " ".join(huge.button_texts)
     unknown = await h.say("/doesnotexist")
     assert "Diesen Befehl kenne ich nicht" in unknown.text
     before = h.emulator.bot_messages(h.customer)[-1].message_id
