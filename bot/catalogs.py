@@ -8,7 +8,9 @@ only).
 - update:  merge each template into each language's <domain>.po; a catalog in the
            domain's source language is filled from the message ids
 - check:   fail when a template is stale, a catalog misses a message, or a translation
-           breaks a placeholder, an HTML tag or a plural form
+           breaks a placeholder, an HTML tag or a plural form, is left in English or
+           German, is not in its language's script, or does not use the glossary
+           (locales/glossary/); `check=uk,ar` checks only those languages
 
 There is no compile step: the bot compiles the .po files in memory at start.
 """
@@ -105,22 +107,27 @@ def _shape(text: str) -> tuple[set[str], list[str]]:
     return set(PLACEHOLDER.findall(text)), sorted(TAG.findall(text))
 
 
-def problems(directory: Path | None = None) -> list[str]:
+def problems(directory: Path | None = None, languages: set[str] | None = None) -> list[str]:
     """Everything that makes a catalog unfit to ship, one line each."""
     directory = directory or locales_dir()
     return [
-        line for domain in (DOMAIN, STAFF_DOMAIN) for line in _domain_problems(directory, domain)
+        line
+        for domain in (DOMAIN, STAFF_DOMAIN)
+        for line in _domain_problems(directory, domain, languages)
     ]
 
 
-def _domain_problems(directory: Path, domain: str) -> list[str]:
+def _domain_problems(directory: Path, domain: str, languages: set[str] | None) -> list[str]:
     found: list[str] = []
     template = read_catalog(directory / f"{domain}.pot")
     wanted = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in template if m.id}
     current = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in extract(domain) if m.id}
     if wanted != current:
         found.append(f"{domain}.pot is stale: run `python -m bot.catalogs extract update`")
+    german = read_catalog(po_path("de", directory, domain), "de") if domain == DOMAIN else None
     for code in domain_languages(domain):
+        if languages is not None and code not in languages:
+            continue
         language = LANGUAGES[code]
         path = po_path(code, directory, domain)
         if not path.exists():
@@ -131,14 +138,20 @@ def _domain_problems(directory: Path, domain: str) -> list[str]:
         expected_plurals = catalog.num_plurals
         if plurals is None or expected_plurals < 1:
             found.append(f"{code}: no plural rule")
+        rules = glossary_rules(directory, code) if domain == DOMAIN and code != "en" else []
+        if domain == DOMAIN and code != "en" and not rules:
+            found.append(f"{code}: glossary missing (locales/glossary/{code}.tsv)")
         for message in template:
             if not message.id:
                 continue
-            found.extend(
-                _check_message(
-                    code, catalog.get(message.id, message.context), message, expected_plurals
-                )
-            )
+            translated = catalog.get(message.id, message.context)
+            problems_here = list(_check_message(code, translated, message, expected_plurals))
+            found.extend(problems_here)
+            if translated is None or problems_here or domain != DOMAIN:
+                continue
+            reference = german.get(message.id, message.context) if german else None
+            found.extend(_check_language(code, translated, reference))
+            found.extend(_check_glossary(code, translated, rules))
     return found
 
 
@@ -166,6 +179,65 @@ def _check_message(
             yield f"{code}: HTML tags differ in {label!r}: {tags}"
 
 
+# Translations in these scripts must be written in them (names and German terms aside).
+SCRIPTS = {
+    "uk": "\u0400-\u04ff",
+    "ru": "\u0400-\u04ff",
+    "bg": "\u0400-\u04ff",
+    "ar": "\u0600-\u06ff",
+    "fa": "\u0600-\u06ff",
+}
+_NOT_WORDS = re.compile(r"\{[a-z_]+\}|<[^>]+>|&[a-z#0-9]+;|/[a-z_]+")
+GlossaryRule = tuple[str, re.Pattern[str], re.Pattern[str]]
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in _NOT_WORDS.sub(" ", text) if ch.isalpha())
+
+
+def _check_language(code: str, translated: Message, german: Message | None) -> Iterable[str]:
+    """Flag texts left in English or German, or not in the language's script."""
+    ids = _ids(translated)
+    label = ids[0][:60]
+    german_texts = _strings(german) if german else []
+    for index, text in enumerate(_strings(translated)):
+        if len(_letters(text)) < 4:
+            continue  # a placeholder pattern, an emoji, a number: nothing to translate
+        if code != "en" and text == ids[min(index, len(ids) - 1)]:
+            yield f"{code}: left in English: {label!r}"
+        if code not in ("de", "de-easy", "en") and text in german_texts:
+            yield f"{code}: left in German: {label!r}"
+        script = SCRIPTS.get(code)
+        if script and not re.search(f"[{script}]", _letters(text)):
+            yield f"{code}: not written in its script: {label!r}"
+
+
+def glossary_rules(directory: Path, code: str) -> list[GlossaryRule]:
+    """(term id, English trigger, required pattern) from one language's glossary."""
+    terms_path = directory / "glossary" / "terms.tsv"
+    path = directory / "glossary" / f"{code}.tsv"
+    if not path.exists() or not terms_path.exists():
+        return []
+    triggers = {row[0]: re.compile(row[2]) for row in _tsv(terms_path)}
+    return [
+        (row[0], triggers[row[0]], re.compile(row[2], re.IGNORECASE))
+        for row in _tsv(path)
+        if row[0] in triggers and len(row) > 2 and row[2]
+    ]
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]  # the first line names columns
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _check_glossary(code: str, translated: Message, rules: list[GlossaryRule]) -> Iterable[str]:
+    source = _ids(translated)[0]
+    for term, trigger, required in rules:
+        if trigger.search(source) and not all(required.search(t) for t in _strings(translated)):
+            yield f"{code}: glossary term '{term}' not used in {source[:60]!r}"
+
+
 def main(argv: list[str]) -> int:
     directory = ROOT / "locales"
     if not argv:
@@ -178,8 +250,9 @@ def main(argv: list[str]) -> int:
         elif step == "update":
             for domain in (DOMAIN, STAFF_DOMAIN):
                 update(directory, domain)
-        elif step == "check":
-            found = problems(directory)
+        elif step == "check" or step.startswith("check="):
+            wanted = set(step.removeprefix("check=").split(",")) if "=" in step else None
+            found = problems(directory, wanted)
             for line in found:
                 print(line)
             if found:

@@ -40,13 +40,27 @@ class Language:
     rtl: bool = False
 
 
+# The order is the picker's. Names are in each language's own script, so a reader finds
+# theirs whatever language the bot speaks at the moment (no flags: languages are not
+# countries).
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("de", "de", "Deutsch"),
+        Language("de-easy", "de", "Leichte Sprache"),
         Language("en", "en", "English"),
+        Language("uk", "uk", "Українська"),
+        Language("ar", "ar", "العربية", rtl=True),
+        Language("tr", "tr", "Türkçe"),
+        Language("fa", "fa_AF", "دری / فارسی", rtl=True),
+        Language("ru", "ru", "Русский"),
+        Language("bg", "bg", "Български"),
+        Language("ro", "ro", "Română"),
+        Language("ku", "ku", "Kurdî (Kurmancî)"),
     )
 }
+# Telegram's language codes that mean one of ours (Dari is `prs` in ISO 639-3).
+TELEGRAM_ALIASES = {"prs": "fa", "kmr": "ku"}
 SUPPORTED_LOCALES: tuple[str, ...] = tuple(LANGUAGES)
 
 
@@ -75,7 +89,8 @@ def language_for(telegram_code: str | None) -> str | None:
     if not telegram_code:
         return None
     base = telegram_code.replace("_", "-").split("-")[0].lower()
-    return base if base in LANGUAGES else None
+    base = TELEGRAM_ALIASES.get(base, base)
+    return base if base in LANGUAGES else None  # easy German is chosen, never detected
 
 
 def _compile(po_path: Path, locale: str) -> gettext.GNUTranslations:
@@ -155,8 +170,17 @@ class Translator:
         return Html(f"{FSI}{escaped}{PDI}" if self.rtl else escaped)
 
     def paragraph(self, text: str) -> str:
-        """Start an RTL paragraph with a right-to-left mark so Telegram aligns it right."""
-        return RLM + text if self.rtl and text else text
+        """In RTL languages start every line with a right-to-left mark.
+
+        Telegram takes a line's direction from its first strong character, and skips
+        isolated inserts: a line that begins with an emoji and a German place name would
+        otherwise be laid out left to right.
+        """
+        if not self.rtl or not text:
+            return text
+        return "\n".join(
+            line if not line or line.startswith(RLM) else RLM + line for line in text.split("\n")
+        )
 
     def _fill(self, template: str, values: dict[str, object]) -> Html:
         return Html(template.format_map({k: self._value(v) for k, v in values.items()}))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.config import Config
-from bot.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,3 @@ class LegalFacts:
     def conciliation_ends(self, started: date) -> date:
         """The latest day a conciliation started on `started` may run to."""
         return started + timedelta(weeks=self.conciliation_weeks)
-
-
-# TRANSLATORS: the German legal terms stay in brackets so people recognise them in letters.
-MISSED_APPOINTMENT = N_(
-    "If you miss an appointment without an important reason (wichtiger Grund), your "
-    "benefits can be reduced (Leistungsminderung)."
-)

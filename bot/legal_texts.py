@@ -45,8 +45,10 @@ def consequences(t: Translator) -> tuple[Html, ...]:
 
 
 def missed_appointment(t: Translator) -> Html:
+    # TRANSLATORS: the German legal terms stay in brackets so people recognise them in letters.
     return t.gettext(
-        "If you miss an appointment without an important reason, your money can be reduced."
+        "If you miss an appointment without an important reason (wichtiger Grund), your "
+        "benefits can be reduced (Leistungsminderung)."
     )
 
 

@@ -10,12 +10,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import appointments as domain
-from bot import callbacks
+from bot import callbacks, legal_texts
 from bot.appointments import Appointment
 from bot.calendar import appointment_ics
 from bot.context import App, BotContext
 from bot.i18n import Translator
-from bot.legal import MISSED_APPOINTMENT
 from bot.localized import pick
 from bot.replies import send, show
 from bot.screen import Button, Document, Screen, column
@@ -84,7 +83,7 @@ def render_detail(t: Translator, a: Appointment, now: datetime, note: str = "") 
         note,
         t.gettext("<b>Your appointment {when}</b>", when=relative_day(t, a.starts_at, now)),
         "\n".join(appointment_lines(t, jc, a)),
-        t.gettext(MISSED_APPOINTMENT),
+        legal_texts.missed_appointment(t),
         jc.footnote(),
     )
     back = Button(t.gettext("« All appointments"), callbacks.build(AREA, "list"))

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import callbacks
+from bot import callbacks, legal_texts
 from bot import flags as domain
 from bot.context import App, BotContext
 from bot.flags import Flag
@@ -28,6 +28,7 @@ from bot.i18n import Translator
 from bot.legal import LegalFacts
 from bot.replies import show
 from bot.screen import Button, Screen, column
+from dialogs import explain_pages
 from dialogs.common import answer_query, menu_button, not_linked_screen, paragraphs
 
 AREA = "conc"
@@ -43,51 +44,21 @@ def cancel_button(t: Translator) -> Button:
 
 def render_unavailable(t: Translator) -> Screen:
     text = paragraphs(
-        t,
-        t.gettext("⚖️ <b>Conciliation</b>"),
-        t.gettext(
-            "Your Jobcenter does not offer conciliation through this bot. If you disagree "
-            "with your plan, please talk to your contact person or contact your Jobcenter."
-        ),
+        t, t.gettext("⚖️ <b>Conciliation</b>"), legal_texts.conciliation_unavailable(t)
     )
     contact = Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show"))
     return Screen(text, column(contact, menu_button(t)))
 
 
-def render_page1(t: Translator) -> Screen:
-    text = paragraphs(
-        t,
-        t.gettext("⚖️ <b>Conciliation (Schlichtungsverfahren)</b>"),
-        t.gettext(
-            "Sometimes you and your contact person cannot agree while making or extending your "
-            "Kooperationsplan. Then you can ask for conciliation."
-        ),
-        t.gettext(
-            "A conciliator talks with both of you and looks for a solution that you both "
-            "can accept."
-        ),
-    )
-    more = Button(t.gettext("Next ➜"), callbacks.build(AREA, "more"))
+# The two pages say what the explanation's conciliation pages say (one text, one truth).
+def render_page1(t: Translator, facts: LegalFacts) -> Screen:
+    text = paragraphs(t, t.gettext("⚖️ <b>Conciliation</b>"), *explain_pages.conciliation(t, facts))
+    more = Button(t.gettext("Next ▶️"), callbacks.build(AREA, "more"))
     return Screen(text, column(more, cancel_button(t)))
 
 
 def render_page2(t: Translator, facts: LegalFacts) -> Screen:
-    text = paragraphs(
-        t,
-        t.gettext(
-            "The conciliator is neutral: this person was not part of your counselling before "
-            "and takes no instructions from the Jobcenter."
-        ),
-        t.ngettext(
-            "It takes at most {count} week, so that nothing is delayed for long.",
-            "It takes at most {count} weeks, so that nothing is delayed for long.",
-            facts.conciliation_weeks,
-        ),
-        t.gettext(
-            "You can start it, your contact person can, or both of you together. Your "
-            "Jobcenter tells you more about how it works."
-        ),
-    )
+    text = paragraphs(t, *explain_pages.conciliation_how(t, facts))
     request = Button(t.gettext("⚖️ Request conciliation"), callbacks.build(AREA, "ask"))
     return Screen(text, column(request, cancel_button(t)))
 
@@ -159,7 +130,7 @@ async def start(update: Update, context: BotContext) -> str | int:
     if existing is not None:
         await show(update, context, render_receipt(t, existing, new=False))
         return ConversationHandler.END
-    await show(update, context, render_page1(t))
+    await show(update, context, render_page1(t, LegalFacts.from_config(context.services.config)))
     return PAGE1
 
 

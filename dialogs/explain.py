@@ -56,9 +56,15 @@ def render_page(page: Page, t: Translator, facts: LegalFacts, *, linked: bool) -
         actions = (connect_button(t),)  # own data and reports need a connected account
     nav = []
     if index > 0:
+        # TRANSLATORS: in right-to-left languages the arrow points right and comes first.
         nav.append(Button(t.gettext("◀️ Back"), page_callback(current[index - 1].id)))
     if index < len(current) - 1:
+        # TRANSLATORS: in right-to-left languages the arrow points left and comes last.
         nav.append(Button(t.gettext("Next ▶️"), page_callback(current[index + 1].id)))
+    if t.rtl:
+        # Right-to-left readers go forward to the left: Back on the right, Next on the
+        # left (translators turn the arrows the same way).
+        nav.reverse()
     rows = (*column(*actions), *((tuple(nav),) if nav else ()))
     return Screen(text, (*rows, *column(topics_button(t), menu_button(t))))
 

@@ -133,7 +133,7 @@ def _early(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
     )
 
 
-def _conciliation(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
+def conciliation(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
     return (
         t.gettext(
             "Sometimes you and your contact person have different ideas when you make or "
@@ -151,7 +151,7 @@ def _conciliation(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
     )
 
 
-def _conciliation_how(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
+def conciliation_how(t: Translator, facts: LegalFacts) -> tuple[str, ...]:
     return (
         t.gettext("You can start it, your contact person can start it, or you both together."),
         legal_texts.conciliation_duration(t, facts),
@@ -183,13 +183,13 @@ PAGES: tuple[Page, ...] = (
     Page(
         "conciliation",
         N_("⚖️ If you do not agree: conciliation"),
-        _conciliation,
+        conciliation,
         lambda t, f: (conciliation_button(t),),
     ),
     Page(
         "conciliation_how",
         N_("⏱️ How conciliation works"),
-        _conciliation_how,
+        conciliation_how,
         lambda t, f: (conciliation_button(t), contact_button(t)),
     ),
 )

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot import callbacks
+from bot import callbacks, legal_texts
 from bot.appointments import Appointment, appointment_of
 from bot.clock import from_db
 from bot.i18n import Translator
-from bot.legal import MISSED_APPOINTMENT
 from bot.outbox import Kind, Outgoing, Skip
 from bot.plans import Step, plan_of
 from bot.reminders import APPOINTMENT_REMINDER, CHANGE_NOTICE, STEP_REMINDER
@@ -35,7 +34,7 @@ def render_reminder(t: Translator, a: Appointment, now: datetime) -> Screen:
         ),
         "\n".join(appointment_lines(t, jc, a)),
         "🚌 " + t.gettext("Plan your way there now: when do you need to leave?"),
-        "⚠️ " + t.gettext(MISSED_APPOINTMENT),
+        "⚠️ " + legal_texts.missed_appointment(t),
         t.gettext("Cannot come? Tell us now, then we can find a solution together."),
         jc.footnote(),
     )

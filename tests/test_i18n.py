@@ -81,3 +81,29 @@ def test_locale_resolution_order() -> None:
 def test_every_language_has_plural_rules(catalogs: Catalogs, code: str) -> None:
     t = catalogs.translator(code, BERLIN)
     assert t.ngettext("{count} day", "{count} days", 1) != ""
+
+
+def test_rtl_screens_start_every_line_right_to_left(catalogs: Catalogs) -> None:
+    """Arabic and Dari: every line begins with RLM, German inserts are isolated."""
+    from datetime import date as _date
+
+    from bot.i18n import RLM
+    from bot.plans import Plan, Step
+    from dialogs.menu import render_menu
+    from dialogs.plan import render_plan
+
+    t = catalogs.translator("ar", BERLIN)
+    plan = Plan(
+        goal={"de": "Arbeit im Lager"},
+        interim_goal=None,
+        steps=(Step(1, {"de": "Bewerbungstraining"}, _date(2026, 12, 15)),),
+        jobcenter_support=({"de": "Bewerbungskosten"},),
+        other_support=(),
+        other_notes=None,
+        agreed_on=_date(2026, 11, 20),
+        review_on=None,
+    )
+    for screen in (render_plan(plan, t, _date(2026, 11, 25)), render_menu(t, linked=True)):
+        for line in screen.text.split("\n"):
+            assert not line or line.startswith(RLM), line
+    assert f"{FSI}Arbeit im Lager{PDI}" in render_plan(plan, t, _date(2026, 11, 25)).text
