@@ -332,7 +332,6 @@ async def take(services: Services, flag_id: int, user_id: int, name: str) -> Act
         row = await store.flag_for_update(conn, flag_id)
         done = row is not None and await store.take(conn, flag_id, user_id, name, to_db(now))
         if row is not None and done:
-            await _edit_post(conn, row, now)
             await outbox.enqueue(
                 conn,
                 kind=TAKEN,
@@ -341,14 +340,7 @@ async def take(services: Services, flag_id: int, user_id: int, name: str) -> Act
                 customer_id=row["customer_id"],
                 flag_id=flag_id,
             )
-            await audit.record(
-                conn,
-                to_db(now),
-                f"caseworker:{user_id}",
-                "flag_taken",
-                customer_id=row["customer_id"],
-                flag_id=flag_id,
-            )
+            await _staff_changed(conn, row, now, user_id, "flag_taken")
     services.wake_outbox()
     return ActionResult(await flag_of(services, flag_id), done)
 
@@ -359,15 +351,7 @@ async def close(services: Services, flag_id: int, user_id: int) -> ActionResult:
         row = await store.flag_for_update(conn, flag_id)
         done = row is not None and await store.close(conn, flag_id, user_id, to_db(now))
         if row is not None and done:
-            await _edit_post(conn, row, now)
-            await audit.record(
-                conn,
-                to_db(now),
-                f"caseworker:{user_id}",
-                "flag_closed",
-                customer_id=row["customer_id"],
-                flag_id=flag_id,
-            )
+            await _staff_changed(conn, row, now, user_id, "flag_closed")
     services.wake_outbox()
     return ActionResult(await flag_of(services, flag_id), done)
 
@@ -392,26 +376,30 @@ async def answer(
             payload={"answer_id": answer_id},
             dedupe_key=f"answer:{answer_id}",
         )
-        await _edit_post(conn, row, now)
-        await audit.record(
-            conn,
-            to_db(now),
-            f"caseworker:{user_id}",
-            "flag_answered",
-            customer_id=row["customer_id"],
-            flag_id=flag_id,
-        )
+        await _staff_changed(conn, row, now, user_id, "flag_answered")
     services.wake_outbox()
     return ActionResult(await flag_of(services, flag_id), True)
 
 
-async def _edit_post(conn: aiosqlite.Connection, row: Row, now: datetime) -> None:
-    """Queue an update of the group post (it shows the current state when sent)."""
+async def _staff_changed(
+    conn: aiosqlite.Connection, row: Row, now: datetime, user_id: int, event: str
+) -> None:
+    """After Take, Answer or Close: update the group post (it shows the state when sent)
+    and keep the audit trail."""
+    stamp = to_db(now)
     await outbox.enqueue(
         conn,
         kind=POST_EDIT,
         audience="caseworkers",
-        now=to_db(now),
+        now=stamp,
+        customer_id=row["customer_id"],
+        flag_id=row["id"],
+    )
+    await audit.record(
+        conn,
+        stamp,
+        f"caseworker:{user_id}",
+        event,
         customer_id=row["customer_id"],
         flag_id=row["id"],
     )

@@ -16,6 +16,7 @@ from bot.screen import Button, Screen, column
 from dialogs.common import JobcenterTexts, menu_button, paragraphs
 from dialogs.explain import page_callback, render_topics, topics_button
 from dialogs.explain_pages import connect_button, contact_button, flag_button, plan_button
+from dialogs.plan import step_lines
 
 
 def write_button(t: Translator) -> Button:
@@ -138,14 +139,7 @@ def render_steps(plan: Plan | None, t: Translator, today: date) -> Screen:
     if plan is None:
         return render_no_plan(t)
     jc = JobcenterTexts(t)
-    lines = []
-    for number, step in enumerate(plan.steps, start=1):
-        line = f"{number}. {jc(step.text)}"
-        if step.due and step.due < today:
-            line += " " + t.gettext("(by {date}, overdue)", date=step.due)
-        elif step.due:
-            line += " " + t.gettext("(by {date})", date=step.due)
-        lines.append(line)
+    lines = step_lines(t, jc, plan.steps, today)
     body = "\n".join(lines) or t.gettext("No next steps are entered in your plan yet.")
     text = paragraphs(t, t.gettext("👣 <b>My next steps</b>"), body, jc.footnote())
     return Screen(text, column(flag_button(t), plan_button(t), menu_button(t)))

@@ -28,7 +28,7 @@ from bot.i18n import Translator
 from bot.legal import LegalFacts
 from bot.replies import show
 from bot.screen import Button, Screen, column
-from dialogs import explain_pages
+from dialogs import explain_pages, forms
 from dialogs.common import answer_query, menu_button, not_linked_screen, paragraphs
 
 AREA = "conc"
@@ -39,7 +39,7 @@ MAX_REASON = 1000
 
 
 def cancel_button(t: Translator) -> Button:
-    return Button(t.gettext("✖ Cancel"), callbacks.build(AREA, "cancel"))
+    return forms.cancel_button(t, AREA)
 
 
 def render_unavailable(t: Translator) -> Screen:
@@ -108,10 +108,6 @@ def render_receipt(t: Translator, flag: Flag, *, new: bool) -> Screen:
     return Screen(paragraphs(t, *parts), buttons)
 
 
-def render_cancelled(t: Translator) -> Screen:
-    return Screen(paragraphs(t, t.gettext("Cancelled. Nothing was sent.")), column(menu_button(t)))
-
-
 def _today(context: BotContext) -> date:
     services = context.services
     return services.clock.now().astimezone(services.config.timezone).date()
@@ -153,13 +149,8 @@ async def on_reason_text(update: Update, context: BotContext) -> str:
     reason = domain.clean_words(message.text, MAX_REASON)
     if reason is None:
         t = context.t
-        text = t.gettext(
-            "Your text has {length} characters; the limit is {limit}. Please shorten it and "
-            "send it again.",
-            length=len(message.text),
-            limit=MAX_REASON,
-        )
-        await show(update, context, Screen(paragraphs(t, text), column(cancel_button(t))))
+        screen = forms.render_too_long(t, len(message.text), MAX_REASON, cancel_button(t))
+        await show(update, context, screen)
         return REASON
     context.user_data[REASON_KEY] = reason
     return await _confirm(update, context)
@@ -194,22 +185,20 @@ async def on_cancel(update: Update, context: BotContext) -> int:
     await answer_query(update)
     if context.user_data is not None:
         context.user_data.pop(REASON_KEY, None)
-    await show(update, context, render_cancelled(context.t))
+    await show(update, context, forms.render_cancelled(context.t))
     return ConversationHandler.END
 
 
 async def button_expected(update: Update, context: BotContext) -> None:
-    t = context.t
-    text = paragraphs(t, t.gettext("Please choose one of the buttons above, or cancel."))
-    await show(update, context, Screen(text, column(cancel_button(t))))
+    await show(update, context, forms.render_button_expected(context.t, AREA))
 
 
 async def outside_dialog(update: Update, context: BotContext) -> None:
     await answer_query(update)
     t = context.t
-    text = paragraphs(t, t.gettext("This request is no longer open. Please start again."))
+    note = t.gettext("This request is no longer open. Please start again.")
     again = Button(t.gettext("⚖️ Conciliation"), callbacks.build(AREA, "new"))
-    await show(update, context, Screen(text, column(again, menu_button(t))))
+    await show(update, context, forms.render_no_longer_open(t, note, again))
 
 
 def conversation() -> ConversationHandler[BotContext]:

@@ -31,6 +31,7 @@ from bot.i18n import N_, Translator
 from bot.plans import Step, plan_of
 from bot.replies import show
 from bot.screen import Button, Screen, column
+from dialogs import forms
 from dialogs.common import JobcenterTexts, answer_query, menu_button, not_linked_screen, paragraphs
 
 AREA = "flag"
@@ -49,11 +50,11 @@ REASON_LABELS = {
 
 
 def cancel_button(t: Translator) -> Button:
-    return Button(t.gettext("✖ Cancel"), callbacks.build(AREA, "cancel"))
+    return forms.cancel_button(t, AREA)
 
 
 def skip_button(t: Translator) -> Button:
-    return Button(t.gettext("Skip ➜"), callbacks.build(AREA, "skip"))
+    return forms.skip_button(t, AREA)
 
 
 def when(t: Translator, moment: datetime) -> str:
@@ -191,16 +192,6 @@ def render_receipt(t: Translator, flag: Flag) -> Screen:
     return Screen(paragraphs(t, *parts), buttons)
 
 
-def render_cancelled(t: Translator) -> Screen:
-    text = paragraphs(t, t.gettext("Cancelled. Nothing was sent."))
-    return Screen(text, column(menu_button(t)))
-
-
-def render_button_expected(t: Translator) -> Screen:
-    text = paragraphs(t, t.gettext("Please choose one of the buttons above, or cancel."))
-    return Screen(text, column(cancel_button(t)))
-
-
 # ------------------------------------------------------------------------ handlers
 def _draft(context: BotContext) -> Draft:
     return Draft.from_dict(context.user_data.get(DRAFT_KEY) if context.user_data else None)
@@ -222,34 +213,32 @@ async def start(update: Update, context: BotContext) -> str | int:
     if context.customer_id is None:
         await show(update, context, not_linked_screen(context.t))
         return ConversationHandler.END
-    services, customer = context.services, context.customer_id
     parsed = callbacks.parse(update.callback_query.data) if update.callback_query else None
-    target = parsed.int_arg() if parsed else None
-    if parsed is not None and parsed.area == "appt" and target is not None:
-        return await _chosen(update, context, Draft(subject="appointment", appointment_id=target))
-    if parsed is not None and parsed.action == "step" and target is not None:
-        return await _chosen(update, context, Draft(subject="step", step_id=target))
-    now = services.clock.now()
-    plan = await plan_of(services.db, customer)
-    coming = await upcoming(services.db, customer, now - timedelta(hours=2), limit=5)
-    _save(context, Draft())
-    await show(
-        update, context, render_subjects(context.t, list(plan.steps) if plan else [], coming)
-    )
-    return SUBJECT
+    chosen = _choice(parsed) if parsed is not None and parsed.action != "new" else None
+    if chosen is not None and chosen.subject != "other":
+        return await _chosen(update, context, chosen)
+    return await start_over(update, context)
 
 
 async def on_subject(update: Update, context: BotContext) -> str | int:
     await answer_query(update)
     parsed = callbacks.parse(update.callback_query.data if update.callback_query else None)
-    target = parsed.int_arg() if parsed else None
-    if parsed is None:
+    chosen = _choice(parsed) if parsed is not None else None
+    if chosen is None:
         return SUBJECT
-    if parsed.action == "appt" and target is not None:
-        return await _chosen(update, context, Draft(subject="appointment", appointment_id=target))
+    return await _chosen(update, context, chosen)
+
+
+def _choice(parsed: callbacks.Callback) -> Draft | None:
+    """What a button chose: `appt:<id>` (also `v1:appt:no:<id>`), `step:<id>`, `other`."""
+    target = parsed.int_arg()
+    if (parsed.area == "appt" or parsed.action == "appt") and target is not None:
+        return Draft(subject="appointment", appointment_id=target)
     if parsed.action == "step" and target is not None:
-        return await _chosen(update, context, Draft(subject="step", step_id=target))
-    return await _chosen(update, context, Draft(subject="other"))
+        return Draft(subject="step", step_id=target)
+    if parsed.action == "other":
+        return Draft(subject="other")
+    return None
 
 
 async def _chosen(update: Update, context: BotContext, draft: Draft) -> str | int:
@@ -259,31 +248,27 @@ async def _chosen(update: Update, context: BotContext, draft: Draft) -> str | in
     if draft.subject == "appointment":
         found = await appointment_of(services.db, customer, draft.appointment_id or 0)
         if found is None or found.cancelled:
-            return await _restart(update, context)
+            return await start_over(update, context)
     if draft.subject == "step":
         plan = await plan_of(services.db, customer)
         if plan is None or all(s.id != draft.step_id for s in plan.steps):
-            return await _restart(update, context)
+            return await start_over(update, context)
     _save(context, draft)
     await show(update, context, render_reasons(context.t))
     return REASON
 
 
-async def _restart(update: Update, context: BotContext) -> str | int:
-    """A stale or forged choice: start over from the list, revealing nothing."""
-    return await start_over(update, context)
-
-
 async def start_over(update: Update, context: BotContext) -> str | int:
+    """The list of what a report can be about (also after a stale or forged choice)."""
     services, customer = context.services, context.customer_id
     assert customer is not None
     plan = await plan_of(services.db, customer)
     now = services.clock.now()
+    # Appointments that began up to two hours ago still count: a late report is welcome.
     coming = await upcoming(services.db, customer, now - timedelta(hours=2), limit=5)
     _save(context, Draft())
-    await show(
-        update, context, render_subjects(context.t, list(plan.steps) if plan else [], coming)
-    )
+    steps = list(plan.steps) if plan else []
+    await show(update, context, render_subjects(context.t, steps, coming))
     return SUBJECT
 
 
@@ -320,15 +305,8 @@ async def on_message_skip(update: Update, context: BotContext) -> str | int:
 
 async def _too_long(update: Update, context: BotContext, length: int, limit: int) -> None:
     t = context.t
-    text = t.gettext(
-        "Your text has {length} characters; the limit is {limit}. Please shorten it and send "
-        "it again.",
-        length=length,
-        limit=limit,
-    )
-    await show(
-        update, context, Screen(paragraphs(t, text), column(skip_button(t), cancel_button(t)))
-    )
+    screen = forms.render_too_long(t, length, limit, skip_button(t), cancel_button(t))
+    await show(update, context, screen)
 
 
 async def on_proposal_text(update: Update, context: BotContext) -> str | int:
@@ -378,12 +356,12 @@ async def on_send(update: Update, context: BotContext) -> str | int:
 async def on_cancel(update: Update, context: BotContext) -> int:
     await answer_query(update)
     _forget(context)
-    await show(update, context, render_cancelled(context.t))
+    await show(update, context, forms.render_cancelled(context.t))
     return ConversationHandler.END
 
 
 async def button_expected(update: Update, context: BotContext) -> None:
-    await show(update, context, render_button_expected(context.t))
+    await show(update, context, forms.render_button_expected(context.t, AREA))
 
 
 async def text_or_skip_expected(update: Update, context: BotContext) -> None:
@@ -411,9 +389,9 @@ async def outside_dialog(update: Update, context: BotContext) -> None:
     """A button of a report dialog that is no longer open (finished, or lost in a restart)."""
     await answer_query(update)
     t = context.t
-    text = paragraphs(t, t.gettext("This report is no longer open. Please start again."))
+    note = t.gettext("This report is no longer open. Please start again.")
     again = Button(t.gettext("✋ Report a problem"), callbacks.build(AREA, "new"))
-    await show(update, context, Screen(text, column(again, menu_button(t))))
+    await show(update, context, forms.render_no_longer_open(t, note, again))
 
 
 def conversation() -> ConversationHandler[BotContext]:

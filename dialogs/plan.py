@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from telegram import Update
@@ -10,10 +11,23 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks
 from bot.context import App, BotContext
 from bot.i18n import Translator
-from bot.plans import Plan, plan_of
+from bot.plans import Plan, Step, plan_of
 from bot.replies import show
 from bot.screen import Button, Screen, column
 from dialogs.common import JobcenterTexts, answer_query, linked_only, menu_button, paragraphs
+
+
+def step_lines(t: Translator, jc: JobcenterTexts, steps: Sequence[Step], today: date) -> list[str]:
+    """`1. Step text (by 15.12.2026)`, one line a step; past due dates say so."""
+    lines = []
+    for number, step in enumerate(steps, start=1):
+        line = f"{number}. {jc(step.text)}"
+        if step.due and step.due < today:
+            line += " " + t.gettext("(by {date}, overdue)", date=step.due)
+        elif step.due:
+            line += " " + t.gettext("(by {date})", date=step.due)
+        lines.append(line)
+    return lines
 
 
 def render_plan(plan: Plan | None, t: Translator, today: date) -> Screen:
@@ -39,14 +53,7 @@ def render_plan(plan: Plan | None, t: Translator, today: date) -> Screen:
     if plan.review_on:
         dates.append(t.gettext("We look at it again together on {date}.", date=plan.review_on))
 
-    steps = []
-    for number, step in enumerate(plan.steps, start=1):
-        line = f"{number}. {jc(step.text)}"
-        if step.due and step.due < today:
-            line += " " + t.gettext("(by {date}, overdue)", date=step.due)
-        elif step.due:
-            line += " " + t.gettext("(by {date})", date=step.due)
-        steps.append(line)
+    steps = step_lines(t, jc, plan.steps, today)
 
     def section(title: str, body: str) -> str:
         return f"{title}\n{body}" if body else ""

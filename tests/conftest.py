@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Bot
 
 from bot.app import build_application, start_app, stop_app
 from bot.clock import Clock, FakeClock, SystemClock
@@ -62,6 +63,21 @@ def sample_customer(number: str = NUMBER, **changes: Any) -> dict[str, Any]:
 
 def document(*customers: dict[str, Any]) -> dict[str, Any]:
     return {"customers": list(customers) or [sample_customer()]}
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    """The local Bot API on its own, for tests that drive a `Bot` directly."""
+    emu = Emulator()
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
+    async with Bot(emulator.token, base_url=emulator.base_url) as client:
+        yield client
 
 
 @pytest.fixture

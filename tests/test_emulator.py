@@ -1,6 +1,5 @@
 """The emulator rejects what Telegram rejects, so the bot's tests mean something."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -10,20 +9,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.emulator import Emulator, Fault
 from bot.emulator.html_check import HtmlError, parse_html
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    emulator = Emulator()
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emu: Emulator) -> AsyncIterator[Bot]:
-    async with Bot(emu.token, base_url=emu.base_url) as client:
-        yield client
 
 
 @pytest.mark.parametrize(
@@ -50,11 +35,11 @@ def test_valid_html_gives_the_visible_text() -> None:
     )
 
 
-async def test_send_and_limits(emu: Emulator, bot: Bot) -> None:
-    user = emu.add_user("Ana")
+async def test_send_and_limits(emulator: Emulator, bot: Bot) -> None:
+    user = emulator.add_user("Ana")
     message = await bot.send_message(user.id, "<b>Hallo</b>", parse_mode=ParseMode.HTML)
-    assert emu.last_bot_message(user).text == "Hallo"
-    assert message.message_id == emu.last_bot_message(user).message_id
+    assert emulator.last_bot_message(user).text == "Hallo"
+    assert message.message_id == emulator.last_bot_message(user).message_id
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(user.id, "x" * 4097)
     await bot.send_message(user.id, "x" * 4096)
@@ -69,48 +54,48 @@ async def test_send_and_limits(emu: Emulator, bot: Bot) -> None:
         await bot.send_message(user.id, "hi", reply_markup=too_long)
 
 
-async def test_edit_without_change_is_refused_like_telegram(emu: Emulator, bot: Bot) -> None:
-    user = emu.add_user("Ana")
+async def test_edit_without_change_is_refused_like_telegram(emulator: Emulator, bot: Bot) -> None:
+    user = emulator.add_user("Ana")
     sent = await bot.send_message(user.id, "eins")
     await bot.edit_message_text("zwei", user.id, sent.message_id)
     with pytest.raises(BadRequest, match="not modified"):
         await bot.edit_message_text("zwei", user.id, sent.message_id)
 
 
-async def test_faults_and_blocking(emu: Emulator, bot: Bot) -> None:
-    user = emu.add_user("Ana")
-    emu.faults.append(Fault("429", retry_after=7))
+async def test_faults_and_blocking(emulator: Emulator, bot: Bot) -> None:
+    user = emulator.add_user("Ana")
+    emulator.faults.append(Fault("429", retry_after=7))
     with pytest.raises(RetryAfter) as err:
         await bot.send_message(user.id, "hi")
     assert err.value.retry_after == timedelta(seconds=7)
-    emu.faults.append(Fault("network"))
+    emulator.faults.append(Fault("network"))
     with pytest.raises(NetworkError):
         await bot.send_message(user.id, "hi")
-    emu.block(user)
+    emulator.block(user)
     with pytest.raises(Forbidden):
         await bot.send_message(user.id, "hi")
-    assert emu.bot_messages(user) == []
+    assert emulator.bot_messages(user) == []
 
 
-async def test_lost_response_still_delivers(emu: Emulator, bot: Bot) -> None:
-    user = emu.add_user("Ana")
-    emu.faults.append(Fault("drop_after"))
+async def test_lost_response_still_delivers(emulator: Emulator, bot: Bot) -> None:
+    user = emulator.add_user("Ana")
+    emulator.faults.append(Fault("drop_after"))
     with pytest.raises(NetworkError):
         await bot.send_message(user.id, "arrived anyway")
-    assert [m.text for m in emu.bot_messages(user)] == ["arrived anyway"]
+    assert [m.text for m in emulator.bot_messages(user)] == ["arrived anyway"]
 
 
-async def test_flood_limit_per_group(emu: Emulator, bot: Bot) -> None:
-    member = emu.add_user("Erika")
-    group = emu.add_group("Team", [member])
+async def test_flood_limit_per_group(emulator: Emulator, bot: Bot) -> None:
+    member = emulator.add_user("Erika")
+    group = emulator.add_group("Team", [member])
     for i in range(20):
         await bot.send_message(group.id, f"post {i}")
     with pytest.raises(RetryAfter):
         await bot.send_message(group.id, "one too many")
 
 
-async def test_user_side_sends_commands_with_entities(emu: Emulator) -> None:
-    user = emu.add_user("Ana")
-    await emu.send(user, "/start abc")
-    update = emu._updates[-1]["message"]
+async def test_user_side_sends_commands_with_entities(emulator: Emulator) -> None:
+    user = emulator.add_user("Ana")
+    await emulator.send(user, "/start abc")
+    update = emulator._updates[-1]["message"]
     assert update["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]

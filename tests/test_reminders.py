@@ -4,7 +4,6 @@ imports that move or cancel, reminders off, and Telegram's faults."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,20 +63,6 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator(flood=False)
-    await emu.start()
-    yield emu
-    await emu.stop()
-
-
-@pytest.fixture
-async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
-    async with Bot(emulator.token, base_url=emulator.base_url) as client:
-        yield client
-
-
 async def make_world(
     services: Services,
     emulator: Emulator,
@@ -88,6 +73,7 @@ async def make_world(
     **config: Any,
 ) -> World:
     services.config = replace(services.config, **config)
+    emulator.flood = False  # reminders to one customer are not what is tested here
     clock = services.clock
     assert isinstance(clock, FakeClock)
     clock.set(utc(now))

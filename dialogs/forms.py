@@ -1,0 +1,41 @@
+"""What the step-by-step dialogs (report, conciliation) share: Cancel and Skip, and the
+answers to text that is too long or to text where a button was expected."""
+
+from __future__ import annotations
+
+from bot import callbacks
+from bot.i18n import Translator
+from bot.screen import Button, Screen, column
+from dialogs.common import menu_button, paragraphs
+
+
+def cancel_button(t: Translator, area: str) -> Button:
+    return Button(t.gettext("✖ Cancel"), callbacks.build(area, "cancel"))
+
+
+def skip_button(t: Translator, area: str) -> Button:
+    return Button(t.gettext("Skip ➜"), callbacks.build(area, "skip"))
+
+
+def render_cancelled(t: Translator) -> Screen:
+    return Screen(paragraphs(t, t.gettext("Cancelled. Nothing was sent.")), column(menu_button(t)))
+
+
+def render_button_expected(t: Translator, area: str) -> Screen:
+    text = paragraphs(t, t.gettext("Please choose one of the buttons above, or cancel."))
+    return Screen(text, column(cancel_button(t, area)))
+
+
+def render_too_long(t: Translator, length: int, limit: int, *buttons: Button) -> Screen:
+    text = t.gettext(
+        "Your text has {length} characters; the limit is {limit}. Please shorten it and send "
+        "it again.",
+        length=length,
+        limit=limit,
+    )
+    return Screen(paragraphs(t, text), column(*buttons))
+
+
+def render_no_longer_open(t: Translator, note: str, again: Button) -> Screen:
+    """A button of a dialog that is no longer open (finished, or lost in a restart)."""
+    return Screen(paragraphs(t, note), column(again, menu_button(t)))
