@@ -16,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 from telegram import Bot, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import operators
 from bot.clock import SystemClock
@@ -105,11 +105,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_bot(config: Config) -> int:
     from bot.app import build_application
 
-    config.require_token()
+    asyncio.run(_check_token(config))
     setup_logging()
     app = build_application(config)
+    # Later network trouble is retried by python-telegram-bot; only the start is checked.
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _check_token(config: Config) -> None:
+    """One clear line instead of a traceback when the token or the API URL is wrong."""
+    try:
+        async with Bot(config.require_token(), base_url=config.api_url) as bot:
+            await bot.get_me()
+    except InvalidToken:
+        raise CliError("Telegram rejected KOBOT_TOKEN: check it with @BotFather") from None
+    except NetworkError as err:
+        raise CliError(f"cannot reach the Bot API at KOBOT_API_URL ({err.message})") from None
 
 
 async def _open_db(config: Config) -> Database:

@@ -164,3 +164,17 @@ def test_reminders_and_appointments_reports(
     assert "T-1001  2026-12-02 09:30  scheduled  Beratungsgespräch" in out
     assert "2026-12-01 09:30  pending" in out
     assert main(["appointments", "999X999999"]) == 1
+
+
+async def test_run_checks_the_token_and_url_first(emulator: Any) -> None:
+    from dataclasses import replace
+
+    from bot.cli import CliError, _check_token
+    from bot.config import Config
+
+    good = replace(Config(), token=emulator.token, api_url=emulator.base_url)
+    await _check_token(good)
+    with pytest.raises(CliError, match="rejected KOBOT_TOKEN"):
+        await _check_token(replace(good, token="999:wrong"))
+    with pytest.raises(CliError, match="cannot reach the Bot API"):
+        await _check_token(replace(good, api_url="http://127.0.0.1:9/bot"))
