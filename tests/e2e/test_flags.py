@@ -349,3 +349,27 @@ async def test_operators_list_flags(linked: Harness) -> None:
     assert item["customer_number"] == "123A123456" and item["reason"] == "childcare"
     assert item["state"] == "received" and item["posted"] == "sent"
     assert "Mein" not in report  # no customer words in operator listings
+
+
+async def test_group_is_reminded_a_week_before_a_conciliation_ends(linked: Harness) -> None:
+    h = linked
+    page1 = await h.say("/conciliation")
+    page2 = await press(h, page1, "Weiter")
+    prompt = await press(h, page2, "Schlichtung beantragen")
+    confirm = await press(h, prompt, "Überspringen")
+    await press(h, confirm, "Antrag senden")
+    post = (await group_posts(h, 2))[-1]
+    clock = h.clock
+    assert isinstance(clock, FakeClock)
+    dispatcher: OutboxDispatcher = h.app.bot_data["outbox"]
+    clock.set(datetime(2026, 12, 16, 7, 59, tzinfo=UTC))  # 08:59 in Berlin, the day before
+    await dispatcher.run_once()
+    assert not any("noch eine Woche" in m.text for m in h.emulator.bot_messages(h.group))
+    clock.set(datetime(2026, 12, 16, 8, 0, tzinfo=UTC))  # 23.12. minus 7 days, 09:00 Berlin
+    await dispatcher.run_once()
+    warning = await h.emulator.wait_until(
+        lambda: next(
+            (m for m in h.emulator.bot_messages(h.group) if "noch eine Woche" in m.text), None
+        )
+    )
+    assert "23.12.2026" in warning.text and warning.reply_to == post.message_id
