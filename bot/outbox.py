@@ -44,7 +44,10 @@ MAX_CUSTOMER_ATTEMPTS = 6
 BASE_BACKOFF = timedelta(seconds=15)
 MAX_BACKOFF = timedelta(hours=1)
 PER_CHAT_GAP = 1.0  # seconds between two pushed messages to one chat (Telegram's guidance)
-CONCURRENT_CHATS = 30
+# Sends in flight at once. Each is a message that may arrive twice if the process dies
+# during its HTTP request (we cannot ask Telegram whether it arrived), so keep it small:
+# four requests of ~100 ms already reach Telegram's limit of about 30 messages a second.
+CONCURRENT_CHATS = 4
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ class Emulator:
             int(token.split(":")[0]), "Kooperationsplan-Bot", None, bot_username, None, True
         )
         self.flood = flood
+        self.latency = 0.0  # seconds every sending call takes
         self.flood_rules = {
             "overall": FloodRule(30, 1.0),
             "private": FloodRule(20, 10.0),
@@ -214,6 +215,8 @@ class Emulator:
         self.calls.append((method, params))
         if method != "getUpdates":
             self._last_activity = time.monotonic()
+        if self.latency and method in SENDING:
+            await asyncio.sleep(self.latency)  # a slow network: requests stay in flight
         fault = self._take_fault(method, params)
         try:
             if fault is not None and fault.kind == "network":
