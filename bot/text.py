@@ -50,6 +50,17 @@ def neutralise(text: str) -> str:
     return "".join(ch for ch in clean_input(text) if ch not in _BIDI_AND_INVISIBLE)
 
 
+def capitalise_first(text: str) -> str:
+    """Upper-case the first letter (`четвер, …` at the start of a line), leaving marks,
+    tags and scripts without case alone."""
+    for index, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:index] + ch.upper() + text[index + 1 :]
+        if ch == "<":
+            return text  # starts with a tag: leave markup as it is
+    return text
+
+
 def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word boundary with an ellipsis."""
     if len(text) <= limit:

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.localized import pick
 from bot.replies import send, show
 from bot.screen import Button, Document, Screen, column
+from bot.text import capitalise_first
 from dialogs.common import JobcenterTexts, answer_query, linked_only, menu_button, paragraphs
 
 AREA = "appt"
@@ -35,7 +36,8 @@ def relative_day(t: Translator, starts_at: datetime, now: datetime) -> str:
 def appointment_lines(t: Translator, jc: JobcenterTexts, a: Appointment) -> list[str]:
     """What, when, where, with whom, what to bring: one line each."""
     when = t.gettext("{date}, {time}", date=t.weekday_date(a.starts_at), time=t.time(a.starts_at))
-    lines = [f"📅 <b>{when}</b>", f"📌 {jc(a.topic)}"]
+    # Weekdays are lower case in some languages (четвер); this line begins with one.
+    lines = [f"📅 <b>{capitalise_first(when)}</b>", f"📌 {jc(a.topic)}"]
     if a.location:
         lines.append(f"📍 {jc(a.location)}")
     if a.with_name:

@@ -32,3 +32,11 @@ def test_split_keeps_every_part_within_the_limit_and_valid() -> None:
 def test_shorten_cuts_at_a_word() -> None:
     assert shorten("eins zwei drei vier", 12) == "eins zwei…"
     assert shorten("kurz", 12) == "kurz"
+
+
+def test_capitalise_first_skips_marks_and_leaves_caseless_scripts() -> None:
+    from bot.text import capitalise_first
+
+    assert capitalise_first("\u2068четвер, 3 грудня\u2069") == "\u2068Четвер, 3 грудня\u2069"
+    assert capitalise_first("الأربعاء") == "الأربعاء"
+    assert capitalise_first("<b>x</b>") == "<b>x</b>"
