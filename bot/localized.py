@@ -38,5 +38,5 @@ def pick(texts: Mapping[str, str], locale: str) -> Shown:
     """The reader's language when the Jobcenter provided it, else the German original."""
     if locale in texts:
         return Shown(texts[locale], original_german=False)
-    # German variants (easy German) read the original without a "this is German" mark.
-    return Shown(texts[SOURCE_LOCALE], original_german=not locale.startswith(SOURCE_LOCALE))
+    # Easy-German readers are told too: the Jobcenter's text is not in easy German.
+    return Shown(texts[SOURCE_LOCALE], original_german=locale != SOURCE_LOCALE)

@@ -11,6 +11,7 @@ from bot import flags as domain
 from bot.context import App, BotContext
 from bot.flags import ANSWER, TAKEN, Answer, Flag
 from bot.i18n import N_, Translator
+from bot.localized import SOURCE_LOCALE
 from bot.outbox import Kind, Outgoing, Skip
 from bot.replies import show
 from bot.screen import Button, Screen, column
@@ -78,7 +79,7 @@ def render_answer(t: Translator, flag: Flag, answer: Answer) -> Screen:
         t.gettext("About your report {ref}:", ref=flag.ref),
         t.data(answer.text),
     )
-    if not t.locale.startswith("de"):
+    if t.locale != SOURCE_LOCALE:  # easy-German readers too: the answer is plain German
         text += "\n\n" + t.gettext("<i>Your Jobcenter wrote this answer in German.</i>")
     buttons = column(
         Button(t.gettext("📨 My reports"), callbacks.build("stat", "show")),
