@@ -122,7 +122,8 @@ async def schedule_step(
     due = policy.out_of_quiet_hours_before(policy.before(deadline, policy.step_reminder))
     if due <= now:
         return
-    end_of_day = datetime.combine(deadline.date() + timedelta(days=1), time(0), policy.tz)
+    # Sent at the latest the day before: "planned by <date>: in N days" needs N >= 1.
+    due_day = datetime.combine(deadline.date(), time(0), policy.tz)
     await outbox.enqueue(
         conn,
         kind=STEP_REMINDER,
@@ -133,7 +134,7 @@ async def schedule_step(
         step_id=step_id,
         payload={"due_on": due_on},
         dedupe_key=f"step:{step_id}:{due_on}",
-        expires_at=to_db(end_of_day),
+        expires_at=to_db(due_day),
         revive=True,
     )
 

@@ -284,3 +284,8 @@ async def test_bad_request_is_permanent(world: World) -> None:
         "SELECT state FROM outbox WHERE kind = 'appointment_reminder' ORDER BY due_at"
     )
     assert [r[0] for r in states] == ["failed", "pending"]
+
+
+async def test_step_reminder_is_not_sent_on_the_due_day(world: World) -> None:
+    assert await world.run(utc("2026-12-15T08:00:00" + CET)) == []  # down until the day
+    assert [state for _, state in await world.rows("step_reminder")] == ["skipped"]
