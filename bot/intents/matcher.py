@@ -196,10 +196,13 @@ class Matcher:
 
     @classmethod
     def from_directory(cls, directory: Path = DATA_DIR) -> Matcher:
-        indexes = {
-            path.stem: LanguageIndex(parse_examples(path.read_text(encoding="utf-8")))
-            for path in sorted(directory.glob("*.txt"))
-        }
+        indexes = {}
+        for path in sorted(directory.glob("*.txt")):
+            try:
+                examples = parse_examples(path.read_text(encoding="utf-8"))
+            except ValueError as err:
+                raise ValueError(f"{path.name}: {err}") from None  # say which file
+            indexes[path.stem] = LanguageIndex(examples)
         return cls(indexes)
 
     def languages_for(self, locale: str) -> list[str]:
