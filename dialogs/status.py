@@ -58,7 +58,15 @@ def render_status(t: Translator, flags: list[Flag]) -> Screen:
             lines.append(t.gettext("Ends by {date} at the latest.", date=flag.deadline_on))
         lines += [answer_block(t, a) for a in flag.answers]
         blocks.append("\n".join(lines))
-    return Screen(paragraphs(t, title, *blocks), column(menu_button(t)))
+    note = german_answer_note(t) if any(f.answers for f in flags) else ""
+    return Screen(paragraphs(t, title, *blocks, note), column(menu_button(t)))
+
+
+def german_answer_note(t: Translator) -> str:
+    """Caseworkers answer in German: say so to everyone else (easy-German readers too)."""
+    if t.locale == SOURCE_LOCALE:
+        return ""
+    return t.gettext("<i>Your Jobcenter wrote this answer in German.</i>")
 
 
 def render_taken(t: Translator, flag: Flag) -> Screen:
@@ -79,8 +87,8 @@ def render_answer(t: Translator, flag: Flag, answer: Answer) -> Screen:
         t.gettext("About your report {ref}:", ref=flag.ref),
         t.data(answer.text),
     )
-    if t.locale != SOURCE_LOCALE:  # easy-German readers too: the answer is plain German
-        text += "\n\n" + t.gettext("<i>Your Jobcenter wrote this answer in German.</i>")
+    if note := german_answer_note(t):
+        text += "\n\n" + note
     buttons = column(
         Button(t.gettext("📨 My reports"), callbacks.build("stat", "show")),
         Button(t.gettext("☎️ My contact person"), callbacks.build("contact", "show")),
