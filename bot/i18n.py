@@ -38,6 +38,9 @@ class Language:
     babel: str  # Babel locale used for dates, numbers and plural rules
     native_name: str  # the language's name in its own script, for the picker
     rtl: bool = False
+    # Babel's date length for plain dates. "long" names the month: the medium form is
+    # all digits in German letters, but abbreviated month names ("груд.", "دسم") elsewhere.
+    date_format: str = "long"
 
 
 # The order is the picker's. Names are in each language's own script, so a reader finds
@@ -46,11 +49,12 @@ class Language:
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("de", "de", "Deutsch"),
-        Language("de-easy", "de", "Leichte Sprache"),
-        Language("en", "en", "English"),
+        Language("de", "de", "Deutsch", date_format="medium"),
+        Language("de-easy", "de", "Leichte Sprache"),  # easy German writes the month out
+        Language("en", "en", "English", date_format="medium"),
         Language("uk", "uk", "Українська"),
-        Language("ar", "ar", "العربية", rtl=True),
+        # Syrian formats: Levantine month names (كانون الأول), read in Syria and Iraq.
+        Language("ar", "ar_SY", "العربية", rtl=True),
         Language("tr", "tr", "Türkçe"),
         Language("fa", "fa_AF", "دری / فارسی", rtl=True),
         Language("ru", "ru", "Русский"),
@@ -204,8 +208,8 @@ class Translator:
     def number(self, value: int | float) -> str:
         return str(format_decimal(value, locale=self._babel))
 
-    def date(self, value: dt.date, fmt: str = "medium") -> str:
-        return str(format_date(value, format=fmt, locale=self._babel))
+    def date(self, value: dt.date, fmt: str | None = None) -> str:
+        return str(format_date(value, format=fmt or self.language.date_format, locale=self._babel))
 
     def weekday_date(self, value: dt.date | dt.datetime) -> str:
         """`Wednesday, 2 December 2026` style, for appointments."""
