@@ -118,3 +118,11 @@ def test_matching_is_fast() -> None:
     for question in questions:
         matcher.match(question + " extra", "de")
     assert (time.perf_counter() - started) / len(questions) < 0.02  # 20 ms a question
+
+
+def test_normalise_folds_what_phones_type_differently() -> None:
+    assert normalise("می\u200cخواهم") == normalise("میخواهم")  # with and without ZWNJ
+    assert normalise("مسئول") == "مسیول"  # ئ after its hamza is gone
+    assert normalise("обовʼязково") == normalise("обовязково")
+    assert normalise("hastayım") == normalise("hastayim")
+    assert normalise("موعد ١٢ و ۳") == "موعد 12 و 3"
