@@ -25,6 +25,8 @@ from bot.services import Services
 from bot.storage.db import Database
 
 NUMBER = "123A123456"
+# Short long-polls: stopping the bot waits for the poll in flight, after every test.
+POLL_TIMEOUT = 0.2
 _CATALOGS = Catalogs()
 
 
@@ -131,7 +133,7 @@ class Harness:
         self.app = build_application(
             self.config, clock=self.clock, catalogs=_CATALOGS, retry_backoff=timedelta(seconds=0.3)
         )
-        await start_app(self.app)
+        await start_app(self.app, poll_timeout=POLL_TIMEOUT)
         self.restarted.append(self.app)
 
     async def link_code(self, number: str = NUMBER) -> str:
@@ -178,7 +180,7 @@ async def harness_factory(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
         app = build_application(
             settings, clock=the_clock, catalogs=_CATALOGS, retry_backoff=timedelta(seconds=0.3)
         )
-        await start_app(app)
+        await start_app(app, poll_timeout=POLL_TIMEOUT)
         harness = Harness(emulator, app, settings, customer, caseworker, group, the_clock)
         started.append(harness)
         return harness
