@@ -22,11 +22,13 @@ from bot.storage import appointments, audit, outbox
 from bot.storage import flags as store
 from bot.storage.db import Row
 from bot.storage.outbox import OutboxItem
-from bot.text import clean_input
+from bot.text import clean_input, utf16_len
 
 REASONS = ("illness", "childcare", "care", "transport", "work", "clash", "other")
 SUBJECTS = ("step", "appointment", "other")
-MAX_MESSAGE = 3000  # the caseworkers' post must stay within Telegram's 4096 characters
+# Lengths as Telegram counts them (UTF-16 units: an emoji counts two). With everything
+# else a post shows, the customer's words must leave the group post within 4096.
+MAX_MESSAGE = 2500
 MAX_PROPOSAL = 300
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
 TAKE_REMINDER = timedelta(hours=4)
@@ -141,7 +143,7 @@ def new_ref(kind: str) -> str:
 def clean_words(text: str, limit: int) -> str | None:
     """The customer's words as stored (controls removed); None when too long or empty."""
     cleaned = clean_input(text)
-    return cleaned if 0 < len(cleaned) <= limit else None
+    return cleaned if 0 < utf16_len(cleaned) <= limit else None
 
 
 async def _insert(conn: aiosqlite.Connection, **values: Any) -> int:

@@ -50,6 +50,18 @@ def neutralise(text: str) -> str:
     return "".join(ch for ch in clean_input(text) if ch not in _BIDI_AND_INVISIBLE)
 
 
+def cut_utf16(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 units, not splitting a character."""
+    if utf16_len(text) <= limit:
+        return text
+    used, end = 0, 0
+    for end, ch in enumerate(text):  # noqa: B007 - `end` is the result
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit:
+            break
+    return text[:end]
+
+
 def capitalise_first(text: str) -> str:
     """Upper-case the first letter (`четвер, …` at the start of a line), leaving marks,
     tags and scripts without case alone."""

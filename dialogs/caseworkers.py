@@ -28,7 +28,7 @@ from bot.screen import Button, Screen
 from bot.services import Services
 from bot.storage import customers
 from bot.storage.outbox import OutboxItem
-from bot.text import neutralise
+from bot.text import MAX_MESSAGE_UTF16, cut_utf16, neutralise, utf16_len, visible_len
 
 AREA = "cw"
 MAX_ANSWER = 3500
@@ -76,12 +76,16 @@ async def render_post(services: Services, flag: Flag) -> Screen:
     )
     if flag.deadline_on:
         lines.append(t.gettext("Endet spätestens am {date}.", date=flag.deadline_on))
-    text = "\n".join(lines)
-    if flag.message:
-        words = t.gettext("Worte der Kundin / des Kunden:")
-        text += f"\n\n{words}\n<blockquote>{t.data(neutralise(flag.message))}</blockquote>"
-    text += "\n\n" + _state_line(t, flag)
-    return Screen(text, _buttons(t, flag))
+    head, state = "\n".join(lines), "\n\n" + _state_line(t, flag)
+    if not flag.message:
+        return Screen(head + state, _buttons(t, flag))
+    label = t.gettext("Worte der Kundin / des Kunden:")
+    words = neutralise(flag.message)
+    room = MAX_MESSAGE_UTF16 - visible_len(head + state) - utf16_len(label) - 8
+    if utf16_len(words) > room:  # never split a post: Take and Close edit it as one
+        words = cut_utf16(words, room - 60) + "\n" + t.gettext("[gekürzt: zu lang für Telegram]")
+    quote = f"\n\n{label}\n<blockquote>{t.data(words)}</blockquote>"
+    return Screen(head + quote + state, _buttons(t, flag))
 
 
 async def _subject(services: Services, t: Translator, flag: Flag) -> str:

@@ -28,6 +28,7 @@ from bot.i18n import Translator
 from bot.legal import LegalFacts
 from bot.replies import show
 from bot.screen import Button, Screen, column
+from bot.text import utf16_len
 from dialogs import explain_pages, forms
 from dialogs.common import answer_query, menu_button, not_linked_screen, paragraphs
 
@@ -149,7 +150,7 @@ async def on_reason_text(update: Update, context: BotContext) -> str:
     reason = domain.clean_words(message.text, MAX_REASON)
     if reason is None:
         t = context.t
-        screen = forms.render_too_long(t, len(message.text), MAX_REASON, cancel_button(t))
+        screen = forms.render_too_long(t, utf16_len(message.text), MAX_REASON, cancel_button(t))
         await show(update, context, screen)
         return REASON
     context.user_data[REASON_KEY] = reason

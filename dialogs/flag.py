@@ -31,6 +31,7 @@ from bot.i18n import N_, Translator
 from bot.plans import Step, plan_of
 from bot.replies import show
 from bot.screen import Button, Screen, column
+from bot.text import utf16_len
 from dialogs import forms
 from dialogs.common import JobcenterTexts, answer_query, menu_button, not_linked_screen, paragraphs
 
@@ -290,7 +291,7 @@ async def on_message_text(update: Update, context: BotContext) -> str | int:
     assert message is not None and message.text is not None
     words = domain.clean_words(message.text, MAX_MESSAGE)
     if words is None:
-        await _too_long(update, context, len(message.text), MAX_MESSAGE)
+        await _too_long(update, context, utf16_len(message.text), MAX_MESSAGE)
         return MESSAGE
     _save(context, Draft(**{**_draft(context).to_dict(), "message": words}))
     await show(update, context, render_proposal_prompt(context.t))
@@ -314,7 +315,7 @@ async def on_proposal_text(update: Update, context: BotContext) -> str | int:
     assert message is not None and message.text is not None
     proposal = domain.clean_words(message.text, MAX_PROPOSAL)
     if proposal is None:
-        await _too_long(update, context, len(message.text), MAX_PROPOSAL)
+        await _too_long(update, context, utf16_len(message.text), MAX_PROPOSAL)
         return PROPOSAL
     _save(context, Draft(**{**_draft(context).to_dict(), "proposal": proposal}))
     return await _summary(update, context)

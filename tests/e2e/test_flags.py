@@ -13,6 +13,7 @@ from bot import operators
 from bot.clock import FakeClock
 from bot.emulator import EmuMessage, Fault
 from bot.outbox import OutboxDispatcher
+from bot.text import cut_utf16
 from tests.conftest import Harness, HarnessFactory
 
 
@@ -44,7 +45,7 @@ async def report_appointment(h: Harness, words: str | None = "Mein Kind ist kran
     why = await press(h, start, "Beratungsgespräch")
     assert "Warum können Sie es nicht einhalten?" in why.text
     prompt = await press(h, why, "Kinderbetreuung")
-    assert "bis zu 3.000 Zeichen" in prompt.text
+    assert "bis zu 2.500 Zeichen" in prompt.text
     if words is None:
         proposal = await press(h, prompt, "Überspringen")
     else:
@@ -164,9 +165,11 @@ async def test_text_where_a_button_was_expected_and_too_long_text(linked: Harnes
     prompt = await press(h, why, "Anderer Grund")
     too_long = ("<b>x</b>\u202e" * 500)[:4000]  # 4,000 characters, HTML and bidi controls
     refused = await h.say(too_long)
-    assert "4.000 Zeichen" in refused.text and "3.000" in refused.text
+    assert "4.000 Zeichen" in refused.text and "2.500" in refused.text
+    emoji = await h.say("🙂" * 1300 + "\n\n" + "🙂" * 650)  # 1,952 characters, 3,902 units
+    assert "3.902 Zeichen" in emoji.text
     assert await h.services.db.fetchall("SELECT * FROM flags") == []
-    words = ("<b>Termin</b> & <script>\u202eevil\u202c\u2066 " * 100)[:2990]
+    words = ("<b>Termin</b> & <script>\u202eevil\u202c\u2066 " * 100)[:2490]
     proposal = await h.say(words)
     assert "Ihr Vorschlag" in proposal.text
     summary = await press(h, proposal, "Überspringen")
@@ -373,3 +376,21 @@ async def test_group_is_reminded_a_week_before_a_conciliation_ends(linked: Harne
         )
     )
     assert "23.12.2026" in warning.text and warning.reply_to == post.message_id
+
+
+async def test_the_longest_report_is_still_one_post_caseworkers_can_act_on(
+    linked: Harness,
+) -> None:
+    h = linked
+    start = await h.say("/flag")
+    why = await press(h, start, "Beratungsgespräch")
+    await press(h, why, "Anderer Grund")
+    words = cut_utf16("Ich kann nicht kommen, weil 🚌 nicht fährt.\n\n" * 60, 2500).strip()
+    await h.say(words)
+    summary = await h.say("x" * 300)
+    await press(h, summary, "Senden")
+    post = (await group_posts(h, 2))[-1]
+    assert len(h.emulator.bot_messages(h.group)) == 2  # the link notice and one post
+    assert post.button_texts == ["🙋 Übernehmen", "✍️ Antworten", "✔️ Schließen"]
+    await h.emulator.press(h.caseworker, post, "Übernehmen")
+    await h.emulator.wait_until(lambda: "Übernommen von Erika" in post.text)
