@@ -427,6 +427,15 @@ async def post_sent(
     """Remember where the group post is: Take/Close edit it, replies to it are answers."""
     if item.flag_id is not None and item.kind == POST:
         await store.set_post(conn, item.flag_id, message.chat.id, message.message_id)
+    await group_message_sent(conn, item, message, now)
+
+
+async def group_message_sent(
+    conn: aiosqlite.Connection, item: OutboxItem, message: Message, now: str
+) -> None:
+    """Any message about a flag in the group: a reply to it answers the customer too."""
+    if item.flag_id is not None:
+        await store.add_group_message(conn, message.chat.id, message.message_id, item.flag_id)
 
 
 async def answer_sent(
@@ -450,6 +459,7 @@ async def nudge_sent(
     conn: aiosqlite.Connection, item: OutboxItem, message: Message, now: str
 ) -> None:
     """Still nobody took it: remind again later, a few times at most."""
+    await group_message_sent(conn, item, message, now)
     number = int(item.payload.get("n", 1))
     if number >= MAX_NUDGES:
         return

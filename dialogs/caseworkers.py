@@ -208,8 +208,8 @@ def outbox_kinds() -> dict[str, Kind]:
         POST: Kind(_post, domain.post_sent),
         POST_EDIT: Kind(_post_edit),
         NUDGE: Kind(_nudge, domain.nudge_sent),
-        DEADLINE: Kind(_deadline),
-        DELIVERED: Kind(_delivered),
+        DEADLINE: Kind(_deadline, domain.group_message_sent),
+        DELIVERED: Kind(_delivered, domain.group_message_sent),
         "link_notice": Kind(_link_notice),
     }
 
@@ -294,10 +294,17 @@ async def on_reply(update: Update, context: BotContext) -> None:
     if not await _staff(update, context):
         return
     services = context.services
-    flag = await domain.flag_by_post(services, message.chat.id, message.reply_to_message.message_id)
-    if flag is None:
-        return  # a conversation among colleagues, not an answer
+    replied = message.reply_to_message
+    flag = await domain.flag_by_post(services, message.chat.id, replied.message_id)
     t = services.caseworker_translator()
+    if flag is None:
+        # A reply to a colleague is their business; a reply to one of the bot's own
+        # messages that belongs to no report would otherwise vanish without a word.
+        if replied.from_user is not None and replied.from_user.id == context.bot.id:
+            await message.reply_text(
+                t.gettext("Nicht zugestellt: bitte direkt auf den Beitrag einer Meldung antworten.")
+            )
+        return
     text = domain.clean_words(message.text, MAX_ANSWER)
     user = message.from_user
     assert user is not None

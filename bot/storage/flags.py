@@ -64,10 +64,21 @@ async def flag_for_update(conn: aiosqlite.Connection, flag_id: int) -> Row | Non
 
 
 async def flag_by_post(db: Database, chat_id: int, message_id: int) -> Row | None:
+    """The flag a group message belongs to (its post, a nudge, a confirmation ...)."""
     return await db.fetchone(
-        f"""SELECT {_COLUMNS} FROM flags f
-             WHERE f.group_chat_id = ? AND f.group_message_id = ?""",  # noqa: S608
+        f"""SELECT {_COLUMNS} FROM flag_messages m JOIN flags f ON f.id = m.flag_id
+             WHERE m.chat_id = ? AND m.message_id = ?""",  # noqa: S608
         (chat_id, message_id),
+    )
+
+
+async def add_group_message(
+    conn: aiosqlite.Connection, chat_id: int, message_id: int, flag_id: int
+) -> None:
+    await conn.execute(
+        """INSERT INTO flag_messages (chat_id, message_id, flag_id) VALUES (?, ?, ?)
+           ON CONFLICT DO NOTHING""",
+        (chat_id, message_id, flag_id),
     )
 
 

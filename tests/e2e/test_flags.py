@@ -394,3 +394,27 @@ async def test_the_longest_report_is_still_one_post_caseworkers_can_act_on(
     assert post.button_texts == ["🙋 Übernehmen", "✍️ Antworten", "✔️ Schließen"]
     await h.emulator.press(h.caseworker, post, "Übernehmen")
     await h.emulator.wait_until(lambda: "Übernommen von Erika" in post.text)
+
+
+async def test_a_reply_to_the_nudge_is_an_answer_too(linked: Harness) -> None:
+    h = linked
+    summary = await report_appointment(h, words=None)
+    await press(h, summary, "Senden")
+    await group_posts(h, 2)
+    clock = h.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(hours=4, minutes=1))
+    dispatcher: OutboxDispatcher = h.app.bot_data["outbox"]
+    await dispatcher.run_once()
+    nudge = (await group_posts(h, 3))[-1]
+    assert "nicht übernommen" in nudge.text
+    last = h.emulator.last_bot_message(h.customer).message_id
+    await h.emulator.send(h.caseworker, "Wir melden uns morgen.", chat=h.group, reply_to=nudge)
+    answer = await h.emulator.next_bot_message(h.customer, after=last)
+    assert "Wir melden uns morgen." in answer.text
+    # A reply to a bot message that belongs to no report is not silently dropped.
+    notice = h.emulator.bot_messages(h.group)[0]  # the link notice
+    before = h.emulator.last_bot_message(h.group).message_id
+    await h.emulator.send(h.caseworker, "Danke!", chat=h.group, reply_to=notice)
+    hint = await h.emulator.next_bot_message(h.group, after=before)
+    assert "Nicht zugestellt" in hint.text
