@@ -48,6 +48,7 @@ from dialogs import (
     status,
 )
 from dialogs import help as help_dialog
+from dialogs.common import answer_query
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,8 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return
+    await answer_query(update)  # may fail (already answered, too old): it says nothing then
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         note = context.t.gettext(
             "Sorry, something went wrong on my side. Please try again in a moment."
         )

@@ -152,23 +152,23 @@ async def on_button(update: Update, context: BotContext) -> None:
     now = services.clock.now()
     found = await domain.appointment_of(services.db, customer, appointment_id)
     if found is None or found.cancelled or found.starts_at <= now:
-        await query.answer()
+        await answer_query(update)
         await show(update, context, render_gone(t, found))
         return
     if parsed.action == "yes":
         confirmed = await domain.confirm(services.db, customer, appointment_id, now)
-        await query.answer(t.gettext("Thank you! See you there."))
+        await answer_query(update, t.gettext("Thank you! See you there."))
         note = t.gettext("✅ Thank you! We have noted that you will come.")
         await show(update, context, render_detail(t, confirmed or found, now, note))
     elif parsed.action == "ics":
-        await query.answer()
+        await answer_query(update)
         caption = t.gettext("Open this file to add the appointment to your calendar.")
         chat = update.effective_chat
         assert chat is not None
         screen = Screen(caption, document=calendar_file(t, found, now))
         await send(context.bot, chat.id, screen)
     else:
-        await query.answer()
+        await answer_query(update)
         await show(update, context, render_detail(t, found, now))
 
 

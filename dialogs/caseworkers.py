@@ -29,6 +29,7 @@ from bot.services import Services
 from bot.storage import customers
 from bot.storage.outbox import OutboxItem
 from bot.text import MAX_MESSAGE_UTF16, cut_utf16, neutralise, utf16_len, visible_len
+from dialogs.common import answer_query
 
 AREA = "cw"
 MAX_ANSWER = 3500
@@ -250,40 +251,42 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     if not await _staff(update, context):
-        await query.answer()  # reveals nothing, changes nothing
+        await answer_query(update)  # reveals nothing, changes nothing
         return
     t = context.services.caseworker_translator()
     parsed = callbacks.parse(query.data)
     flag_id = parsed.int_arg() if parsed else None
     user = query.from_user
     if parsed is None or flag_id is None:
-        await query.answer()
+        await answer_query(update)
         return
     if parsed.action == "take":
         result = await domain.take(context.services, flag_id, user.id, user.first_name)
         if result.flag is None:
-            await query.answer()
+            await answer_query(update)
         elif result.done:
-            await query.answer(t.gettext("Übernommen."))
+            await answer_query(update, t.gettext("Übernommen."))
         else:
-            await query.answer(
+            await answer_query(
+                update,
                 t.gettext("Schon übernommen von {name}.", name=result.flag.taken_by_name or "?"),
-                show_alert=True,
+                alert=True,
             )
     elif parsed.action == "close":
         result = await domain.close(context.services, flag_id, user.id)
-        await query.answer(t.gettext("Geschlossen.") if result.done else None)
+        await answer_query(update, t.gettext("Geschlossen.") if result.done else None)
     elif parsed.action == "answer":
-        await query.answer(
+        await answer_query(
+            update,
             t.gettext(
                 "Antworten Sie direkt auf diesen Beitrag (Antworten / Reply). Ich leite "
                 "die Antwort weiter, bis zu {count} Zeichen.",
                 count=MAX_ANSWER,
             ),
-            show_alert=True,
+            alert=True,
         )
     else:
-        await query.answer()
+        await answer_query(update)
 
 
 async def on_reply(update: Update, context: BotContext) -> None:

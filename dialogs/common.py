@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine, Mapping
 from functools import wraps
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot import callbacks
 from bot.context import BotContext
@@ -14,6 +16,8 @@ from bot.i18n import Html, Translator
 from bot.localized import pick
 from bot.replies import show
 from bot.screen import Button, Screen, column
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
@@ -68,10 +72,18 @@ def linked_only(handler: Handler) -> Handler:
     return guarded
 
 
-async def answer_query(update: Update, text: str | None = None) -> None:
-    """Stop the button's spinner (every callback query must be answered)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(text)
+async def answer_query(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Stop the button's spinner (every callback query must be answered).
+
+    Telegram refuses answers to presses older than about 15 seconds (handled late after a
+    restart or a backlog). That must never stop the press from doing its work.
+    """
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer(text, show_alert=alert)
+    except BadRequest as err:
+        log.info("could not answer a button press (%s); going on", err.message)
 
 
 def paragraphs(t: Translator, *parts: str) -> str:

@@ -99,7 +99,7 @@ async def show_walkthrough(update: Update, context: BotContext) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    await answer_query(update)
     parsed = callbacks.parse(query.data)
     facts, t = _facts(context), context.t
     linked = context.customer_id is not None

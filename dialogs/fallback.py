@@ -14,7 +14,7 @@ from bot.linking import looks_like_code
 from bot.replies import reply, send
 from bot.screen import Screen
 from dialogs import questions
-from dialogs.common import paragraphs
+from dialogs.common import answer_query, paragraphs
 from dialogs.menu import render_menu
 from dialogs.start import link_with_code
 
@@ -56,7 +56,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    await query.answer(t.gettext("This button no longer works."))
+    await answer_query(update, t.gettext("This button no longer works."))
     chat = update.effective_chat
     if chat is not None and chat.type == chat.PRIVATE:
         note = t.gettext("This button no longer works. Here is the menu.")

@@ -52,12 +52,12 @@ async def on_language_button(update: Update, context: BotContext) -> None:
         return
     code = parsed.args[0]
     if code not in LANGUAGES:
-        await query.answer()
+        await answer_query(update)
         await show(update, context, render_picker(context.t))
         return
     t = await choose_locale(context.services, context.session.user_id, code)
     context.session = replace(context.session, t=t)
-    await query.answer()
+    await answer_query(update)
     await show(update, context, render_changed(t, linked=context.customer_id is not None))
 
 

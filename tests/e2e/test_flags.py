@@ -418,3 +418,18 @@ async def test_a_reply_to_the_nudge_is_an_answer_too(linked: Harness) -> None:
     await h.emulator.send(h.caseworker, "Danke!", chat=h.group, reply_to=notice)
     hint = await h.emulator.next_bot_message(h.group, after=before)
     assert "Nicht zugestellt" in hint.text
+
+
+async def test_a_press_answered_too_late_still_sends_the_report(linked: Harness) -> None:
+    h = linked
+    summary = await report_appointment(h, words=None)
+    h.emulator.faults.append(
+        Fault(
+            "400",
+            method="answerCallbackQuery",
+            description="Bad Request: query is too old and response timeout expired",
+        )
+    )
+    receipt = await press(h, summary, "Senden")
+    assert "Angekommen" in receipt.text
+    assert len(await h.services.db.fetchall("SELECT id FROM flags")) == 1
