@@ -34,11 +34,10 @@ from bot.storage.db import Database
 from dialogs import (
     appointments,
     caseworkers,
-    conciliation,
     contact,
+    conversations,
     explain,
     fallback,
-    flag,
     language,
     menu,
     plan,
@@ -285,8 +284,7 @@ def build_application(
     caseworkers.register(app, config)
     # Conversations first: while one is open, its states see the customer's messages.
     dialogs = (
-        flag,
-        conciliation,
+        conversations,
         start,
         plan,
         appointments,

@@ -7,18 +7,18 @@ the command says whom to contact instead.
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks, legal_texts
 from bot import flags as domain
@@ -31,10 +31,11 @@ from bot.screen import Button, Screen, column
 from bot.text import utf16_len
 from dialogs import explain_pages, forms
 from dialogs.common import answer_query, menu_button, not_linked_screen, paragraphs
+from dialogs.forms import Handlers
 
 AREA = "conc"
 # Each state is named after the screen the customer sees (and answers) in it.
-PAGE1, PAGE2, REASON, CONFIRM = "page1", "page2", "reason", "confirm"
+PAGE1, PAGE2, REASON, CONFIRM = "conc_page1", "conc_page2", "conc_reason", "conc_confirm"
 REASON_KEY = "conciliation_reason"
 MAX_REASON = 1000
 
@@ -184,8 +185,7 @@ async def on_send(update: Update, context: BotContext) -> int:
 
 async def on_cancel(update: Update, context: BotContext) -> int:
     await answer_query(update)
-    if context.user_data is not None:
-        context.user_data.pop(REASON_KEY, None)
+    forget(context)
     await show(update, context, forms.render_cancelled(context.t))
     return ConversationHandler.END
 
@@ -195,14 +195,14 @@ async def button_expected(update: Update, context: BotContext) -> None:
 
 
 async def outside_dialog(update: Update, context: BotContext) -> None:
-    await answer_query(update)
-    t = context.t
-    note = t.gettext("This request is no longer open. Please start again.")
-    again = Button(t.gettext("⚖️ Conciliation"), callbacks.build(AREA, "new"))
-    await show(update, context, forms.render_no_longer_open(t, note, again))
+    """A button of a request dialog that is no longer open: a short note only."""
+    await answer_query(
+        update, context.t.gettext("This request is no longer open. Please start again.")
+    )
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def handlers() -> Handlers:
+    """Entry points, states and fallbacks of the conciliation dialog."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     other = private & ~filters.COMMAND & ~filters.StatusUpdate.ALL
@@ -210,43 +210,36 @@ def conversation() -> ConversationHandler[BotContext]:
     def button(action: str) -> str:
         return rf"^v1:{AREA}:{action}$"
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("conciliation", start, private),
-                CallbackQueryHandler(start, pattern=button("new")),
-            ],
-            states={
-                PAGE1: [
-                    CallbackQueryHandler(on_more, pattern=button("more")),
-                    MessageHandler(other, button_expected),
-                ],
-                PAGE2: [
-                    CallbackQueryHandler(on_ask, pattern=button("ask")),
-                    MessageHandler(other, button_expected),
-                ],
-                REASON: [
-                    MessageHandler(text, on_reason_text),
-                    CallbackQueryHandler(on_skip, pattern=button("skip")),
-                    MessageHandler(other, button_expected),
-                ],
-                CONFIRM: [
-                    CallbackQueryHandler(on_send, pattern=button("send")),
-                    MessageHandler(other, button_expected),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", on_cancel, private),
-                CallbackQueryHandler(on_cancel, pattern=button("cancel")),
-            ],
-            name="conciliation",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=None,
-        )
+    entry_points: list[BaseHandler[Update, BotContext, Any]] = [
+        CommandHandler("conciliation", start, private),
+        CallbackQueryHandler(start, pattern=button("new")),
+    ]
+    # On the two information pages typed text is not captured: it goes to the question
+    # matcher as anywhere else, and the page's buttons keep working.
+    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
+        PAGE1: [CallbackQueryHandler(on_more, pattern=button("more"))],
+        PAGE2: [CallbackQueryHandler(on_ask, pattern=button("ask"))],
+        REASON: [
+            MessageHandler(text, on_reason_text),
+            CallbackQueryHandler(on_skip, pattern=button("skip")),
+            MessageHandler(other, button_expected),
+        ],
+        CONFIRM: [
+            CallbackQueryHandler(on_send, pattern=button("send")),
+            MessageHandler(other, button_expected),
+        ],
+    }
+    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
+        CallbackQueryHandler(on_cancel, pattern=button("cancel")),
+    ]
+    return entry_points, states, fallbacks
+
+
+def forget(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(REASON_KEY, None)
 
 
 def register(app: App) -> None:
-    app.add_handler(conversation())
+    """The dialog itself is part of the one conversation in dialogs/conversations.py."""
     app.add_handler(CallbackQueryHandler(outside_dialog, pattern=rf"^v1:{AREA}:"))

@@ -8,19 +8,18 @@ conversation state and the draft are persisted, so a restart does not lose the p
 from __future__ import annotations
 
 import html
-import warnings
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot import flags as domain
@@ -34,6 +33,7 @@ from bot.screen import Button, Screen, column
 from bot.text import utf16_len
 from dialogs import forms
 from dialogs.common import JobcenterTexts, answer_query, menu_button, not_linked_screen, paragraphs
+from dialogs.forms import Handlers
 
 AREA = "flag"
 SUBJECT, REASON, MESSAGE, PROPOSAL, CONFIRM = "subject", "reason", "message", "proposal", "confirm"
@@ -203,7 +203,7 @@ def _save(context: BotContext, draft: Draft) -> None:
     context.user_data[DRAFT_KEY] = draft.to_dict()
 
 
-def _forget(context: BotContext) -> None:
+def forget(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
 
@@ -349,14 +349,14 @@ async def on_send(update: Update, context: BotContext) -> str | int:
     )
     if flag is None:  # the appointment or step vanished meanwhile (an import)
         return await start_over(update, context)
-    _forget(context)
+    forget(context)
     await show(update, context, render_receipt(context.t, flag))
     return ConversationHandler.END
 
 
 async def on_cancel(update: Update, context: BotContext) -> int:
     await answer_query(update)
-    _forget(context)
+    forget(context)
     await show(update, context, forms.render_cancelled(context.t))
     return ConversationHandler.END
 
@@ -373,8 +373,9 @@ async def text_or_skip_expected(update: Update, context: BotContext) -> None:
 
 async def on_timeout(update: object, context: BotContext) -> None:
     """Nobody pressed Send for hours: make sure the customer does not think it was sent."""
-    _forget(context)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    had_draft = bool(context.user_data and DRAFT_KEY in context.user_data)
+    forget(context)
+    if had_draft and isinstance(update, Update) and update.effective_chat is not None:
         t = context.t
         text = paragraphs(t, t.gettext("Your report was not sent. You can start again any time."))
         again = Button(t.gettext("✋ Report a problem"), callbacks.build(AREA, "new"))
@@ -387,15 +388,15 @@ async def on_timeout(update: object, context: BotContext) -> None:
 
 
 async def outside_dialog(update: Update, context: BotContext) -> None:
-    """A button of a report dialog that is no longer open (finished, or lost in a restart)."""
-    await answer_query(update)
-    t = context.t
-    note = t.gettext("This report is no longer open. Please start again.")
-    again = Button(t.gettext("✋ Report a problem"), callbacks.build(AREA, "new"))
-    await show(update, context, forms.render_no_longer_open(t, note, again))
+    """A button of a report dialog that is no longer open (sent already, or lost in a
+    restart). Only a short note: the message may be the receipt, which must stay."""
+    await answer_query(
+        update, context.t.gettext("This report is no longer open. Please start again.")
+    )
 
 
-def conversation() -> ConversationHandler[BotContext]:
+def handlers() -> Handlers:
+    """Entry points, states and fallbacks of the report dialog (see dialogs/conversations.py)."""
     private = filters.ChatType.PRIVATE
     text = private & filters.TEXT & ~filters.COMMAND
     other = private & ~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL
@@ -403,53 +404,41 @@ def conversation() -> ConversationHandler[BotContext]:
     def button(action: str) -> str:
         return rf"^v1:{AREA}:{action}(:|$)"
 
-    with warnings.catch_warnings():
-        # per_message=False is deliberate: the dialog follows the customer, not a message.
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("flag", start, private),
-                CallbackQueryHandler(start, pattern=rf"^v1:{AREA}:(new|step:\d+)$"),
-                CallbackQueryHandler(start, pattern=r"^v1:appt:no:\d+$"),
-            ],
-            states={
-                SUBJECT: [
-                    CallbackQueryHandler(on_subject, pattern=button("(appt|step|other)")),
-                    MessageHandler(text | other, button_expected),
-                ],
-                REASON: [
-                    CallbackQueryHandler(on_reason, pattern=button("why")),
-                    MessageHandler(text | other, button_expected),
-                ],
-                MESSAGE: [
-                    MessageHandler(text, on_message_text),
-                    CallbackQueryHandler(on_message_skip, pattern=button("skip")),
-                    MessageHandler(other, text_or_skip_expected),
-                ],
-                PROPOSAL: [
-                    MessageHandler(text, on_proposal_text),
-                    CallbackQueryHandler(on_proposal_skip, pattern=button("skip")),
-                    MessageHandler(other, text_or_skip_expected),
-                ],
-                CONFIRM: [
-                    CallbackQueryHandler(on_send, pattern=button("send")),
-                    MessageHandler(text | other, button_expected),
-                ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
-            },
-            fallbacks=[
-                CommandHandler("cancel", on_cancel, private),
-                CallbackQueryHandler(on_cancel, pattern=button("cancel")),
-                CommandHandler("flag", start, private),
-                CallbackQueryHandler(start, pattern=rf"^v1:{AREA}:new$"),
-            ],
-            name="flag",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=timedelta(hours=12),
-        )
+    entry_points: list[BaseHandler[Update, BotContext, Any]] = [
+        CommandHandler("flag", start, private),
+        CallbackQueryHandler(start, pattern=rf"^v1:{AREA}:(new|step:\d+)$"),
+        CallbackQueryHandler(start, pattern=r"^v1:appt:no:\d+$"),
+    ]
+    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
+        SUBJECT: [
+            CallbackQueryHandler(on_subject, pattern=button("(appt|step|other)")),
+            MessageHandler(text | other, button_expected),
+        ],
+        REASON: [
+            CallbackQueryHandler(on_reason, pattern=button("why")),
+            MessageHandler(text | other, button_expected),
+        ],
+        MESSAGE: [
+            MessageHandler(text, on_message_text),
+            CallbackQueryHandler(on_message_skip, pattern=button("skip")),
+            MessageHandler(other, text_or_skip_expected),
+        ],
+        PROPOSAL: [
+            MessageHandler(text, on_proposal_text),
+            CallbackQueryHandler(on_proposal_skip, pattern=button("skip")),
+            MessageHandler(other, text_or_skip_expected),
+        ],
+        CONFIRM: [
+            CallbackQueryHandler(on_send, pattern=button("send")),
+            MessageHandler(text | other, button_expected),
+        ],
+    }
+    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
+        CallbackQueryHandler(on_cancel, pattern=button("cancel")),
+    ]
+    return entry_points, states, fallbacks
 
 
 def register(app: App) -> None:
-    app.add_handler(conversation())
+    """The dialog itself is part of the one conversation in dialogs/conversations.py."""
     app.add_handler(CallbackQueryHandler(outside_dialog, pattern=rf"^v1:{AREA}:"))

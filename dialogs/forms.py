@@ -3,10 +3,21 @@ answers to text that is too long or to text where a button was expected."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
 from bot import callbacks
+from bot.context import BotContext
 from bot.i18n import Translator
 from bot.screen import Button, Screen, column
 from dialogs.common import menu_button, paragraphs
+
+Handler = BaseHandler[Update, BotContext, Any]
+# What a step-by-step dialog contributes to the one conversation: entry points, states,
+# fallbacks (see dialogs/conversations.py).
+Handlers = tuple[list[Handler], dict[object, list[Handler]], list[Handler]]
 
 
 def cancel_button(t: Translator, area: str) -> Button:
@@ -34,8 +45,3 @@ def render_too_long(t: Translator, length: int, limit: int, *buttons: Button) ->
         limit=limit,
     )
     return Screen(paragraphs(t, text), column(*buttons))
-
-
-def render_no_longer_open(t: Translator, note: str, again: Button) -> Screen:
-    """A button of a dialog that is no longer open (finished, or lost in a restart)."""
-    return Screen(paragraphs(t, note), column(again, menu_button(t)))

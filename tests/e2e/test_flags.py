@@ -433,3 +433,34 @@ async def test_a_press_answered_too_late_still_sends_the_report(linked: Harness)
     receipt = await press(h, summary, "Senden")
     assert "Angekommen" in receipt.text
     assert len(await h.services.db.fetchall("SELECT id FROM flags")) == 1
+
+
+async def test_a_double_tap_on_send_keeps_the_receipt(linked: Harness) -> None:
+    h = linked
+    summary = await report_appointment(h, words=None)
+    receipt = await press(h, summary, "Senden")
+    again = await h.emulator.press(h.customer, receipt, data="v1:flag:send")
+    await h.emulator.wait_until(lambda: again.answered)
+    await h.emulator.settle()
+    assert "Angekommen" in receipt.text  # not replaced by "no longer open"
+    assert again.answer_text is not None and "nicht mehr offen" in again.answer_text
+    assert len(await h.services.db.fetchall("SELECT id FROM flags")) == 1
+
+
+async def test_starting_conciliation_ends_an_open_report(linked: Harness) -> None:
+    h = linked
+    start = await h.say("/flag")
+    why = await press(h, start, "Etwas anderes")
+    await press(h, why, "Anderer Grund")  # the report now waits for words
+    page1 = await h.say("/conciliation")
+    page2 = await press(h, page1, "Weiter")
+    await press(h, page2, "Schlichtung beantragen")
+    confirm = await h.say("Wir sind uns über das Ziel nicht einig.")
+    assert "Bitte prüfen und senden" in confirm.text and "Schlichtung" in confirm.text
+
+
+async def test_typed_questions_work_while_conciliation_pages_are_open(linked: Harness) -> None:
+    h = linked
+    await h.say("/conciliation")
+    answer = await h.say("wann ist mein nächster termin")
+    assert "Beratungsgespräch" in answer.text  # answered, not "please choose a button"
