@@ -74,31 +74,47 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Different chats are served concurrently; one chat's updates strictly in order.
 
     A double tap or two quick messages from one customer never race each other, while a
-    slow answer to one customer never holds up another.
+    slow answer to one customer never holds up another. The chat's turn is awaited before
+    a processing slot is taken: fifty queued messages from one chat occupy one slot, not
+    fifty, so everyone else keeps being served.
     """
 
+    # PTB's own slot (taken before `do_process_update`) only bounds the queue; the real
+    # limit is `_slots`, taken after the chat's turn has come.
+    QUEUED_UPDATES = 10_000
+
     def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(self.QUEUED_UPDATES)
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
-            if not lock.locked() and not getattr(lock, "_waiters", None):
-                self._locks.pop(chat.id, None)
+            self._waiting[chat.id] -= 1
+            if not self._waiting[chat.id]:  # nobody else queued for this chat: forget it
+                del self._waiting[chat.id], self._locks[chat.id]
 
     async def initialize(self) -> None:
         pass
 
     async def shutdown(self) -> None:
         pass
+
+
+# What the bot handles. Edited messages are left out on purpose: an edited answer or
+# report text must not count as a second one.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 async def attach_session(update: object, context: BotContext) -> None:
@@ -309,7 +325,7 @@ async def start_app(app: App, *, poll_timeout: float = 1.0) -> None:
         await app.post_init(app)
     assert app.updater is not None
     await app.updater.start_polling(
-        poll_interval=0, timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+        poll_interval=0, timeout=timedelta(seconds=poll_timeout), allowed_updates=ALLOWED_UPDATES
     )
     await app.start()
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import aiosqlite
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot import operators
@@ -103,13 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_bot(config: Config) -> int:
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application
 
     asyncio.run(_check_token(config))
     setup_logging()
     app = build_application(config)
     # Later network trouble is retried by python-telegram-bot; only the start is checked.
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

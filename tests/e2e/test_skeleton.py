@@ -149,3 +149,25 @@ async def test_link_notice_survives_an_unreachable_group(harness: Harness) -> No
     await link(h)
     post = await h.emulator.next_bot_message(h.group, after=0, timeout=15)
     assert "123A123456" in post.text
+
+
+async def test_one_busy_chat_does_not_hold_up_the_others(harness: Harness) -> None:
+    import time
+
+    h = harness
+    h.emulator.flood = False
+    h.emulator.latency = 0.05
+    other = h.emulator.add_user("Ana", language_code="de")
+    for _ in range(200):  # a forwarded batch of stickers from one customer
+        await h.emulator.send_sticker(h.customer)
+    started = time.monotonic()
+    reply = await h.say("/help", other)
+    assert "Wie verbinde ich mein Konto?" in reply.text
+    assert time.monotonic() - started < 3  # not behind the two hundred
+
+
+async def test_edited_messages_are_not_asked_for(harness: Harness) -> None:
+    h = harness
+    await h.say("/help")
+    polls = [params for method, params in h.emulator.calls if method == "getUpdates"]
+    assert polls and all(p["allowed_updates"] == ["message", "callback_query"] for p in polls)
