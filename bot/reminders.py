@@ -182,6 +182,9 @@ async def on_import(
                 await schedule_appointment(
                     conn, policy, now, change.customer_id, change.appointment_id, starts_at
                 )
+        when = await schedule.appointment_time(conn, change.appointment_id)
+        if when is None or when <= now:
+            continue  # news about an appointment that has begun helps nobody
         entry: dict[str, Any] = {"kind": change.kind, "appointment_id": change.appointment_id}
         if change.old_starts_at:
             entry["old"] = change.old_starts_at

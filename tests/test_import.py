@@ -176,3 +176,47 @@ async def test_control_characters_are_removed_from_texts(db: Database, clock: Fa
     await import_doc(db, clock, document(customer))
     row = await db.fetchone("SELECT name FROM customers")
     assert row is not None and row[0] == "Max Mustermann"
+
+
+async def test_past_appointments_left_out_of_a_later_file_are_not_cancelled(
+    db: Database, clock: FakeClock
+) -> None:
+    await import_doc(db, clock, document())
+    clock.advance(timedelta(days=10))  # the appointment of 2 December is over
+    summary = await import_doc(db, clock, document(sample_customer(appointments=[])))
+    assert summary.appointments_cancelled == 0
+    assert await count(db, "appointments", "status = 'scheduled'") == 1
+
+
+async def test_left_out_contact_and_locale_are_kept(db: Database, clock: FakeClock) -> None:
+    await import_doc(db, clock, document())
+    partial = sample_customer(name="Max Muster-Mann")
+    del partial["contact"], partial["locale"]
+    await import_doc(db, clock, document(partial))
+    row = await db.fetchone("SELECT name, locale, contact_id FROM customers")
+    assert row is not None and row["name"] == "Max Muster-Mann"
+    assert row["locale"] == "de" and row["contact_id"] is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            json.dumps(
+                document(
+                    sample_customer(
+                        appointments=[
+                            {"id": "T", "starts_at": "0001-01-01T00:30:00+01:00", "topic": "x"}
+                        ]
+                    )
+                )
+            ).encode(),
+            "starts_at: needs an ISO 8601 time",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_extreme_files_are_refused_with_a_message(raw: bytes, expected: str) -> None:
+    with pytest.raises(ImportErrors) as err:
+        parse_document(load_json(raw))
+    assert expected in str(err.value)

@@ -116,17 +116,24 @@ async def apply_import(
         summary.customers_created = len(new)
 
         stored = {c.customer_number: existing[c.customer_number] for c in changed}
+
+        def kept(c: CustomerIn) -> tuple[str, str | None, int | None]:
+            """Name, locale, contact: a key left out of the file keeps what is stored."""
+            _, locale, contact = stored[c.customer_number].fields
+            return (
+                c.name,
+                c.locale if c.has_locale else locale,
+                contact_id(c) if c.has_contact else contact,
+            )
+
         await store.update_customers(
             conn,
-            [
-                (c.name, c.locale, contact_id(c), c.source_hash, stored[c.customer_number].id, now)
-                for c in changed
-            ],
+            [(*kept(c), c.source_hash, stored[c.customer_number].id, now) for c in changed],
         )
         really_changed = {
             stored[c.customer_number].id
             for c in changed
-            if stored[c.customer_number].fields != (c.name, c.locale, contact_id(c))
+            if stored[c.customer_number].fields != kept(c)
         }
         really_changed |= await _update_changed(conn, changed, stored, now, summary)
         summary.customers_updated = len(really_changed)
@@ -273,7 +280,9 @@ def _diff_appointments(
             change = AppointmentChange(cid, old.id, "changed")
         summary.appointment_changes.append(change)
     for ext_id, old in old_appointments.items():
-        if ext_id not in wanted and old.status == "scheduled":
+        # Case systems export what is ahead: an appointment that has begun is not
+        # "cancelled" just because it is no longer in the file.
+        if ext_id not in wanted and old.status == "scheduled" and old.fields[0] > now:
             diff.cancelled.append((now, old.id))
             diff.appointment_changed.add(cid)
             summary.appointment_changes.append(AppointmentChange(cid, old.id, "cancelled"))

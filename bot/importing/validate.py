@@ -77,6 +77,8 @@ class CustomerIn:
     plan: PlanIn | None
     has_plan: bool
     appointments: tuple[AppointmentIn, ...] | None  # None: key absent, keep as is
+    has_locale: bool = True  # False: key absent, keep what is stored
+    has_contact: bool = True
     # sha256 of the record as given: equal hashes mean nothing to do for this customer.
     source_hash: str = ""
 
@@ -123,6 +125,8 @@ def load_json(raw: bytes | str) -> Any:
         raise ImportErrors(["the file is not UTF-8 text"]) from None
     except json.JSONDecodeError as err:
         raise ImportErrors([f"line {err.lineno}, column {err.colno}: {err.msg}"]) from None
+    except RecursionError:
+        raise ImportErrors(["the document is nested too deeply"]) from None
 
 
 def parse_document(doc: Any) -> list[CustomerIn]:
@@ -183,6 +187,8 @@ class _Reader:
             contact=contact,
             plan=plan,
             has_plan="plan" in item,
+            has_locale="locale" in item,
+            has_contact="contact" in item,
             appointments=tuple(appointments) if appointments is not None else None,
         )
 
@@ -353,7 +359,10 @@ class _Reader:
             except ValueError:
                 parsed = None
             if parsed is not None and parsed.tzinfo is not None:
-                return parsed.astimezone(UTC)
+                try:
+                    return parsed.astimezone(UTC)
+                except OverflowError:
+                    pass  # a time at the very edge of the calendar
         self.errors.add(path, "needs an ISO 8601 time with UTC offset (2026-12-02T09:30:00+01:00)")
         return None
 

@@ -32,6 +32,15 @@ async def appointment_start(conn: aiosqlite.Connection, appointment_id: int) -> 
     return from_db(row[0]) if row else None
 
 
+async def appointment_time(conn: aiosqlite.Connection, appointment_id: int) -> datetime | None:
+    """When an appointment is (or was) to begin, whatever its status."""
+    cursor = await conn.execute(
+        "SELECT starts_at FROM appointments WHERE id = ?", (appointment_id,)
+    )
+    row = await cursor.fetchone()
+    return from_db(row[0]) if row else None
+
+
 async def steps_with_due_dates(
     conn: aiosqlite.Connection, customer_id: int
 ) -> list[tuple[int, str]]:
