@@ -149,7 +149,11 @@ class OutboxDispatcher:
         async def one_chat(batch: list[tuple[OutboxItem, Outgoing]]) -> None:
             async with limit:
                 for item, outgoing in batch:
-                    await self._deliver(item, outgoing)
+                    try:
+                        await self._deliver(item, outgoing)
+                    except Exception:  # anything unforeseen: retry later, never stuck
+                        log.exception("outbox: row %d (%s) failed unexpectedly", item.id, item.kind)
+                        await self._retry(item, "unexpected error")
 
         await asyncio.gather(*(one_chat(batch) for batch in by_chat.values()))
 

@@ -34,13 +34,28 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
             update_interval=update_interval,
         )
         self._open_db = open_db
+        # What is stored, as JSON: PTB hands over every user of every update, changed or
+        # not, and a write (an fsync) for unchanged data is wasted work.
+        self._stored: dict[tuple[str, object], str] = {}
+
+    def _unchanged(self, key: tuple[str, object], value: object) -> bool:
+        text = json.dumps(value, sort_keys=True)
+        if self._stored.get(key, json.dumps({} if key[0] == "user" else None)) == text:
+            return True
+        self._stored[key] = text
+        return False
 
     async def get_user_data(self) -> dict[int, Data]:
         db = await self._open_db()
         rows = await db.fetchall("SELECT id, data FROM ptb_data WHERE scope = 'user'")
-        return {int(r["id"]): json.loads(r["data"]) for r in rows}
+        data = {int(r["id"]): json.loads(r["data"]) for r in rows}
+        for user_id, value in data.items():
+            self._stored[("user", user_id)] = json.dumps(value, sort_keys=True)
+        return data
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
+        if self._unchanged(("user", user_id), data):
+            return
         db = await self._open_db()
         async with db.write() as conn:
             if data:
@@ -60,11 +75,16 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
     async def get_conversations(self, name: str) -> ConversationDict:
         db = await self._open_db()
         rows = await db.fetchall("SELECT key, state FROM ptb_conversations WHERE name = ?", (name,))
-        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        states = {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        for key, state in states.items():
+            self._stored[(name, key)] = json.dumps(state, sort_keys=True)
+        return states
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
+        if self._unchanged((name, tuple(key)), new_state):
+            return
         db = await self._open_db()
         async with db.write() as conn:
             if new_state is None:

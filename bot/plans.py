@@ -63,6 +63,14 @@ async def plan_of(db: Database, customer_id: int) -> Plan | None:
     )
 
 
+async def step_of(db: Database, customer_id: int, step_id: int) -> Step | None:
+    """One of the customer's steps, also one that is no longer in the plan."""
+    row = await customers.step_row(db, customer_id, step_id)
+    return (
+        Step(row["id"], from_json(row["text"]) or {}, date_from_db(row["due_on"])) if row else None
+    )
+
+
 async def contact_of(db: Database, customer_id: int) -> Contact | None:
     row = await customers.contact_row(db, customer_id)
     return Contact(row["name"], row["phone"]) if row else None

@@ -7,7 +7,9 @@ dispatcher then sends them (bot/outbox.py) and `dialogs/reminders.py` words them
 Times: an offset of whole days keeps the local time of day across daylight-saving
 changes (7 days before Monday 09:00 is the Monday before at 09:00); other offsets are
 exact durations. A reminder that would fall into quiet hours is moved to just before
-they begin; one whose time has already passed when it is scheduled is not created.
+they begin, or, when that moment has passed already (linked at 22:00 for 07:30), to
+their end if that is still before the appointment. One whose time has already passed
+when it is scheduled is not created.
 """
 
 from __future__ import annotations
@@ -66,6 +68,18 @@ class ReminderPolicy:
             start -= timedelta(days=1)
         return (start - timedelta(minutes=1)).astimezone(moment.tzinfo)
 
+    def reminder_time(self, wanted: datetime, now: datetime, deadline: datetime) -> datetime | None:
+        """When a reminder wanted at `wanted` goes out: then, or just before the quiet hours
+        it falls into; if that has passed already, when they end (before `deadline`).
+        None when even that is too late."""
+        if wanted <= now:
+            return None
+        due = self.out_of_quiet_hours_before(wanted)
+        if due > now:
+            return due
+        end = self.quiet_hours_end(wanted)
+        return end if end is not None and now < end < deadline else None
+
     def quiet_hours_end(self, moment: datetime) -> datetime | None:
         """When the quiet hours `moment` falls into end (None if it does not)."""
         if self.quiet is None or not self.in_quiet_hours(moment):
@@ -91,8 +105,8 @@ async def schedule_appointment(
 ) -> None:
     stamp, start = to_db(now), to_db(starts_at)
     for offset in policy.offsets:
-        due = policy.out_of_quiet_hours_before(policy.before(starts_at, offset))
-        if due <= now:
+        due = policy.reminder_time(policy.before(starts_at, offset), now, starts_at)
+        if due is None:
             continue
         await outbox.enqueue(
             conn,
@@ -119,8 +133,8 @@ async def schedule_step(
 ) -> None:
     deadline = datetime.combine(datetime.fromisoformat(due_on).date(), STEP_DEADLINE_TIME)
     deadline = deadline.replace(tzinfo=policy.tz)
-    due = policy.out_of_quiet_hours_before(policy.before(deadline, policy.step_reminder))
-    if due <= now:
+    due = policy.reminder_time(policy.before(deadline, policy.step_reminder), now, deadline)
+    if due is None:
         return
     # Sent at the latest the day before: "planned by <date>: in N days" needs N >= 1.
     due_day = datetime.combine(deadline.date(), time(0), policy.tz)

@@ -23,7 +23,8 @@ from bot.i18n import LANGUAGES, N_, Html, Translator
 from bot.localized import SOURCE_LOCALE
 from bot.outbox import Kind, Outgoing, Skip
 from bot.people import group_name
-from bot.plans import contact_of, plan_of
+from bot.plans import contact_of, step_of
+from bot.replies import send
 from bot.screen import Button, Screen
 from bot.services import Services
 from bot.storage import customers
@@ -99,8 +100,8 @@ async def _subject(services: Services, t: Translator, flag: Flag) -> str:
                 when=t.datetime(found.starts_at),
             )
     if flag.subject == "step" and flag.step_id:
-        plan = await plan_of(services.db, flag.customer_id)
-        step = next((s for s in plan.steps if s.id == flag.step_id), None) if plan else None
+        # Also a step a later import removed from the plan: the report still cites it.
+        step = await step_of(services.db, flag.customer_id, flag.step_id)
         if step:
             return t.gettext("Betrifft Schritt: {text}", text=step.text[SOURCE_LOCALE])
     if flag.subject == "plan":
@@ -347,9 +348,9 @@ async def on_open(update: Update, context: BotContext) -> None:
                 )
             )
         text = "\n".join(lines)
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(text, parse_mode="HTML")
+    chat = update.effective_chat
+    assert chat is not None
+    await send(context.bot, chat.id, Screen(text))  # split when the list is long
 
 
 def register(app: App, config: Config) -> None:

@@ -289,3 +289,13 @@ async def test_bad_request_is_permanent(world: World) -> None:
 async def test_step_reminder_is_not_sent_on_the_due_day(world: World) -> None:
     assert await world.run(utc("2026-12-15T08:00:00" + CET)) == []  # down until the day
     assert [state for _, state in await world.rows("step_reminder")] == ["skipped"]
+
+
+async def test_linked_in_quiet_hours_the_reminder_comes_when_they_end(
+    services: Services, emulator: Emulator, bot: Bot
+) -> None:
+    early = sample_customer()
+    early["appointments"][0]["starts_at"] = "2026-11-26T07:30:00" + CET
+    w = await make_world(services, emulator, bot, now="2026-11-25T22:00:00" + CET, customer=early)
+    # 2 h before is 05:30, in quiet hours; the evening before (20:59) has passed: 07:00.
+    assert await w.rows() == [(to_db(utc("2026-11-26T07:00:00" + CET)), "pending")]

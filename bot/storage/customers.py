@@ -24,6 +24,13 @@ async def plan_rows(db: Database, customer_id: int) -> tuple[Row | None, list[Ro
     return plan, steps
 
 
+async def step_row(db: Database, customer_id: int, step_id: int) -> Row | None:
+    return await db.fetchone(
+        "SELECT id, text, due_on FROM plan_steps WHERE id = ? AND customer_id = ?",
+        (step_id, customer_id),
+    )
+
+
 async def contact_row(db: Database, customer_id: int) -> Row | None:
     return await db.fetchone(
         """SELECT k.name, k.phone FROM customers c JOIN contacts k ON k.id = c.contact_id
