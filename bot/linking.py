@@ -110,14 +110,15 @@ async def redeem_code(
         if row is None or outcome is not RedeemOutcome.LINKED:
             return Redeemed(outcome)
         await links.mark_code_used(conn, row.id, user_id, stamp)
-        moved_from = await links.link(conn, row.customer_id, user_id, stamp)
+        moved = await links.link(conn, row.customer_id, user_id, stamp)
         await audit.record(
             conn,
             stamp,
             "customer",
             "linked",
             customer_id=row.customer_id,
-            moved=int(moved_from is not None),
+            moved=int(moved.previous_user is not None),
+            replaced_customer=moved.previous_customer,
         )
         await outbox.enqueue(
             conn,
@@ -125,7 +126,11 @@ async def redeem_code(
             audience="caseworkers",
             now=stamp,
             customer_id=row.customer_id,
-            payload={"moved": moved_from is not None},
+            # The customer this account showed before now reaches nobody here: say so.
+            payload={
+                "moved": moved.previous_user is not None,
+                "replaced_customer": moved.previous_customer,
+            },
             expires_at=to_db(now + timedelta(days=7)),
         )
         if policy is not None:

@@ -201,6 +201,16 @@ async def _link_notice(services: Services, item: OutboxItem) -> Outgoing | Skip:
     ]
     if item.payload.get("moved"):
         lines.append(t.gettext("Es ersetzt das bisher verbundene Konto."))
+    replaced = item.payload.get("replaced_customer")
+    other = await customers.customer_row(services.db, replaced) if replaced else None
+    if other is not None:
+        lines.append(
+            t.gettext(
+                "Dieses Telegram-Konto war vorher mit {number} verbunden; diese Verbindung "
+                "ist beendet (Erinnerungen und Antworten an {number} erreichen niemanden mehr).",
+                number=other["customer_number"],
+            )
+        )
     lines.append(t.gettext("Falls das niemand erwartet hat, bitte mit der Person klären."))
     return Outgoing(chat, Screen("\n".join(lines)))
 

@@ -71,12 +71,25 @@ async def record_attempt(conn: aiosqlite.Connection, user_id: int, now: str, ok:
     )
 
 
-async def link(conn: aiosqlite.Connection, customer_id: int, user_id: int, now: str) -> int | None:
-    """Bind customer and account, moving any earlier link away; returns the previous user."""
+@dataclass(frozen=True)
+class Moved:
+    """What a new link replaced: the customer's earlier account, the account's earlier
+    customer (one account shows one customer)."""
+
+    previous_user: int | None
+    previous_customer: int | None
+
+
+async def link(conn: aiosqlite.Connection, customer_id: int, user_id: int, now: str) -> Moved:
+    """Bind customer and account, moving any earlier link away."""
     cursor = await conn.execute(
         "SELECT user_id FROM customer_links WHERE customer_id = ?", (customer_id,)
     )
     previous = await cursor.fetchone()
+    cursor = await conn.execute(
+        "SELECT customer_id FROM customer_links WHERE user_id = ?", (user_id,)
+    )
+    other = await cursor.fetchone()
     await conn.execute(
         "DELETE FROM customer_links WHERE customer_id = ? OR user_id = ?", (customer_id, user_id)
     )
@@ -84,4 +97,7 @@ async def link(conn: aiosqlite.Connection, customer_id: int, user_id: int, now: 
         "INSERT INTO customer_links (customer_id, user_id, linked_at) VALUES (?, ?, ?)",
         (customer_id, user_id, now),
     )
-    return int(previous[0]) if previous and previous[0] != user_id else None
+    return Moved(
+        int(previous[0]) if previous and previous[0] != user_id else None,
+        int(other[0]) if other and other[0] != customer_id else None,
+    )

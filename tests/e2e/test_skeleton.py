@@ -171,3 +171,20 @@ async def test_edited_messages_are_not_asked_for(harness: Harness) -> None:
     await h.say("/help")
     polls = [params for method, params in h.emulator.calls if method == "getUpdates"]
     assert polls and all(p["allowed_updates"] == ["message", "callback_query"] for p in polls)
+
+
+async def test_linking_a_second_customer_on_one_phone_tells_the_caseworkers(
+    harness_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.conftest import document, sample_customer
+
+    h: Harness = await harness_factory(
+        doc=document(sample_customer(), sample_customer("456B654321", name="Eva Beispiel"))
+    )
+    await link(h)
+    await h.emulator.next_bot_message(h.group, after=0)
+    before = h.emulator.last_bot_message(h.group).message_id
+    other_code = await h.link_code("456B654321")
+    await h.say(f"/start {other_code}")
+    notice = await h.emulator.next_bot_message(h.group, after=before)
+    assert "456B654321" in notice.text and "vorher mit 123A123456 verbunden" in notice.text
