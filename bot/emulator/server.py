@@ -183,6 +183,7 @@ class Emulator:
         self._changed = asyncio.Condition()
         self._last_activity = time.monotonic()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.base_url = ""
 
     # ------------------------------------------------------------------ server
@@ -201,6 +202,8 @@ class Emulator:
         return self.base_url
 
     async def stop(self) -> None:
+        self._closing = True  # long polls still waiting (of a killed bot, say) return now
+        await self._notify()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -336,7 +339,7 @@ class Emulator:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not self._updates and time.monotonic() < deadline:
+            while not self._updates and not self._closing and time.monotonic() < deadline:
                 try:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:

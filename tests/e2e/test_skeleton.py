@@ -156,14 +156,16 @@ async def test_one_busy_chat_does_not_hold_up_the_others(harness: Harness) -> No
 
     h = harness
     h.emulator.flood = False
-    h.emulator.latency = 0.05
+    h.emulator.latency = 0.02
     other = h.emulator.add_user("Ana", language_code="de")
     for _ in range(200):  # a forwarded batch of stickers from one customer
         await h.emulator.send_sticker(h.customer)
     started = time.monotonic()
     reply = await h.say("/help", other)
+    took = time.monotonic() - started
+    h.emulator.latency = 0  # let the rest of the batch go quickly
     assert "Wie verbinde ich mein Konto?" in reply.text
-    assert time.monotonic() - started < 3  # not behind the two hundred
+    assert took < 1.5  # behind the two hundred it would take about 3 s
 
 
 async def test_edited_messages_are_not_asked_for(harness: Harness) -> None:
