@@ -29,8 +29,8 @@ Callback = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
 
 
 def _forget_all(context: BotContext) -> None:
-    flag.forget(context)
-    conciliation.forget(context)
+    if context.user_data is not None:
+        context.user_data.clear()  # it holds nothing but the open dialog's draft
 
 
 def _still_linked(callback: Callback) -> Callback:
@@ -48,13 +48,6 @@ def _still_linked(callback: Callback) -> Callback:
     return guarded
 
 
-async def on_cancel(update: Update, context: BotContext) -> int:
-    await answer_query(update)
-    _forget_all(context)
-    await show(update, context, forms.render_cancelled(context.t))
-    return ConversationHandler.END
-
-
 async def on_timeout(update: object, context: BotContext) -> None:
     await flag.on_timeout(update, context)  # tells the customer if a report was not sent
     _forget_all(context)
@@ -63,7 +56,7 @@ async def on_timeout(update: object, context: BotContext) -> None:
 def conversation() -> ConversationHandler[BotContext]:
     entry_points: list[Handler] = []
     states: dict[object, list[Handler]] = {}
-    fallbacks: list[Handler] = [CommandHandler("cancel", on_cancel, filters.ChatType.PRIVATE)]
+    fallbacks: list[Handler] = [CommandHandler("cancel", forms.on_cancel, filters.ChatType.PRIVATE)]
     for dialog in (flag, conciliation):
         entries, steps, ends = dialog.handlers()
         entry_points += entries

@@ -354,13 +354,6 @@ async def on_send(update: Update, context: BotContext) -> str | int:
     return ConversationHandler.END
 
 
-async def on_cancel(update: Update, context: BotContext) -> int:
-    await answer_query(update)
-    forget(context)
-    await show(update, context, forms.render_cancelled(context.t))
-    return ConversationHandler.END
-
-
 async def button_expected(update: Update, context: BotContext) -> None:
     await show(update, context, forms.render_button_expected(context.t, AREA))
 
@@ -434,7 +427,7 @@ def handlers() -> Handlers:
         ],
     }
     fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
-        CallbackQueryHandler(on_cancel, pattern=button("cancel")),
+        CallbackQueryHandler(forms.on_cancel, pattern=button("cancel")),
     ]
     return entry_points, states, fallbacks
 

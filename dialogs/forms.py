@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, ConversationHandler
 
 from bot import callbacks
 from bot.context import BotContext
 from bot.i18n import Translator
+from bot.replies import show
 from bot.screen import Button, Screen, column
-from dialogs.common import menu_button, paragraphs
+from dialogs.common import answer_query, menu_button, paragraphs
 
 Handler = BaseHandler[Update, BotContext, Any]
 # What a step-by-step dialog contributes to the one conversation: entry points, states,
@@ -26,6 +27,15 @@ def cancel_button(t: Translator, area: str) -> Button:
 
 def skip_button(t: Translator, area: str) -> Button:
     return Button(t.gettext("Skip ➜"), callbacks.build(area, "skip"))
+
+
+async def on_cancel(update: Update, context: BotContext) -> int:
+    """Cancel in any step of any dialog: drafts are dropped, nothing is sent."""
+    await answer_query(update)
+    if context.user_data is not None:
+        context.user_data.clear()  # it holds nothing but the open dialog's draft
+    await show(update, context, render_cancelled(context.t))
+    return ConversationHandler.END
 
 
 def render_cancelled(t: Translator) -> Screen:
