@@ -58,6 +58,7 @@ class Config:
     conciliation_enabled: bool = True
     conciliation_weeks: int = 4
     group_name_style: str = "initial"  # how customers are named in the caseworker group
+    take_reminder: timedelta = timedelta(hours=4)  # an untaken flag is posted again after
 
     def require_token(self) -> str:
         if not self.token:
@@ -156,6 +157,8 @@ def load_config(env: Mapping[str, str]) -> Config:
         kwargs["reminder_offsets"] = _offsets(offsets)
     if (quiet := env.get("KOBOT_QUIET_HOURS")) is not None:
         kwargs["quiet_hours"] = _quiet_hours(quiet)
+    if take := get("KOBOT_TAKE_REMINDER"):
+        kwargs["take_reminder"] = parse_duration(take, "KOBOT_TAKE_REMINDER")
     if step := get("KOBOT_STEP_REMINDER"):
         kwargs["step_reminder"] = parse_duration(step, "KOBOT_STEP_REMINDER")
     if conciliation := get("KOBOT_CONCILIATION"):

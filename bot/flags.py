@@ -31,7 +31,6 @@ SUBJECTS = ("step", "appointment", "other")
 MAX_MESSAGE = 2500
 MAX_PROPOSAL = 300
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out on the phone
-TAKE_REMINDER = timedelta(hours=4)
 MAX_NUDGES = 3
 DEADLINE_WARNING = timedelta(days=7)
 
@@ -168,16 +167,16 @@ async def _announce(
         flag_id=flag_id,
         dedupe_key=f"post:{flag_id}",
     )
-    nudge_at = now + TAKE_REMINDER
+    every = services.config.take_reminder
     await outbox.enqueue(
         conn,
         kind=NUDGE,
         audience="caseworkers",
         now=stamp,
-        due_at=to_db(nudge_at),
+        due_at=to_db(now + every),
         customer_id=customer_id,
         flag_id=flag_id,
-        payload={"n": 1},
+        payload={"n": 1, "every": int(every.total_seconds())},
         dedupe_key=f"nudge:{flag_id}:1",
     )
 
@@ -463,7 +462,8 @@ async def nudge_sent(
     number = int(item.payload.get("n", 1))
     if number >= MAX_NUDGES:
         return
-    due = to_db(from_db(now) + TAKE_REMINDER)
+    every = int(item.payload["every"])
+    due = to_db(from_db(now) + timedelta(seconds=every))
     await outbox.enqueue(
         conn,
         kind=NUDGE,
@@ -472,6 +472,6 @@ async def nudge_sent(
         due_at=due,
         customer_id=item.customer_id,
         flag_id=item.flag_id,
-        payload={"n": number + 1},
+        payload={"n": number + 1, "every": every},
         dedupe_key=f"nudge:{item.flag_id}:{number + 1}",
     )

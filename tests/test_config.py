@@ -33,8 +33,10 @@ def test_values_are_read() -> None:
             "KOBOT_REMINDER_OFFSETS": "2h, 3d",
             "KOBOT_QUIET_HOURS": "",
             "KOBOT_STEP_REMINDER": "5d",
+            "KOBOT_TAKE_REMINDER": "90m",
         }
     )
+    assert config.take_reminder == timedelta(minutes=90)
     assert config.caseworker_chat_id == -100123
     assert config.bot_username == "my_jobcenter_bot"
     assert config.reminder_offsets == (timedelta(days=3), timedelta(hours=2))
@@ -56,6 +58,9 @@ def test_values_are_read() -> None:
         ("KOBOT_QUIET_HOURS", "22-6"),
         ("KOBOT_STEP_REMINDER", "3 weeks"),
         ("KOBOT_GROUP_NAMES", "nicknames"),
+        ("KOBOT_TAKE_REMINDER", "soon"),
+        ("KOBOT_CONCILIATION", "maybe"),
+        ("KOBOT_CONCILIATION_WEEKS", "0"),
     ],
 )
 def test_bad_values_name_the_variable_in_one_line(name: str, value: str) -> None:

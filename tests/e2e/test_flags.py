@@ -464,3 +464,18 @@ async def test_typed_questions_work_while_conciliation_pages_are_open(linked: Ha
     await h.say("/conciliation")
     answer = await h.say("wann ist mein nächster termin")
     assert "Beratungsgespräch" in answer.text  # answered, not "please choose a button"
+
+
+async def test_the_nudge_interval_is_configurable(harness_factory: HarnessFactory) -> None:
+    clock = FakeClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    h: Harness = await harness_factory(clock=clock, take_reminder=timedelta(minutes=30))
+    await h.say(f"/start {await h.link_code()}")
+    await h.emulator.next_bot_message(h.group, after=0)
+    summary = await report_appointment(h, words=None)
+    await press(h, summary, "Senden")
+    await group_posts(h, 2)
+    clock.advance(timedelta(minutes=31))
+    dispatcher: OutboxDispatcher = h.app.bot_data["outbox"]
+    await dispatcher.run_once()
+    nudge = (await group_posts(h, 3))[-1]
+    assert "seit 31 Minuten nicht übernommen" in nudge.text
