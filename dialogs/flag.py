@@ -287,13 +287,8 @@ async def on_reason(update: Update, context: BotContext) -> str | int:
 
 
 async def on_message_text(update: Update, context: BotContext) -> str | int:
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    words = domain.clean_words(message.text, MAX_MESSAGE)
-    if words is None:
-        await _too_long(update, context, utf16_len(message.text), MAX_MESSAGE)
+    if not await _keep_typed(update, context, "message", MAX_MESSAGE):
         return MESSAGE
-    _save(context, Draft(**{**_draft(context).to_dict(), "message": words}))
     await show(update, context, render_proposal_prompt(context.t))
     return PROPOSAL
 
@@ -304,21 +299,25 @@ async def on_message_skip(update: Update, context: BotContext) -> str | int:
     return PROPOSAL
 
 
-async def _too_long(update: Update, context: BotContext, length: int, limit: int) -> None:
-    t = context.t
-    screen = forms.render_too_long(t, length, limit, skip_button(t), cancel_button(t))
-    await show(update, context, screen)
-
-
 async def on_proposal_text(update: Update, context: BotContext) -> str | int:
+    if not await _keep_typed(update, context, "proposal", MAX_PROPOSAL):
+        return PROPOSAL
+    return await _summary(update, context)
+
+
+async def _keep_typed(update: Update, context: BotContext, field: str, limit: int) -> bool:
+    """Keep what the customer typed as `field` of the draft; False (and a note) if too long."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    proposal = domain.clean_words(message.text, MAX_PROPOSAL)
-    if proposal is None:
-        await _too_long(update, context, utf16_len(message.text), MAX_PROPOSAL)
-        return PROPOSAL
-    _save(context, Draft(**{**_draft(context).to_dict(), "proposal": proposal}))
-    return await _summary(update, context)
+    text = domain.clean_words(message.text, limit)
+    if text is None:
+        t = context.t
+        length = utf16_len(message.text)
+        screen = forms.render_too_long(t, length, limit, skip_button(t), cancel_button(t))
+        await show(update, context, screen)
+        return False
+    _save(context, Draft(**{**_draft(context).to_dict(), field: text}))
+    return True
 
 
 async def on_proposal_skip(update: Update, context: BotContext) -> str | int:
