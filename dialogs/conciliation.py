@@ -8,11 +8,9 @@ the command says whom to contact instead.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -31,7 +29,7 @@ from bot.screen import Button, Screen, column
 from bot.text import utf16_len
 from dialogs import explain_pages, forms
 from dialogs.common import answer_query, menu_button, not_linked_screen, paragraphs
-from dialogs.forms import Handlers
+from dialogs.forms import Handler, Handlers
 
 AREA = "conc"
 # Each state is named after the screen the customer sees (and answers) in it.
@@ -203,13 +201,13 @@ def handlers() -> Handlers:
     def button(action: str) -> str:
         return rf"^v1:{AREA}:{action}$"
 
-    entry_points: list[BaseHandler[Update, BotContext, Any]] = [
+    entry_points: list[Handler] = [
         CommandHandler("conciliation", start, private),
         CallbackQueryHandler(start, pattern=button("new")),
     ]
     # On the two information pages typed text is not captured: it goes to the question
     # matcher as anywhere else, and the page's buttons keep working.
-    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
+    states: dict[object, list[Handler]] = {
         PAGE1: [CallbackQueryHandler(on_more, pattern=button("more"))],
         PAGE2: [CallbackQueryHandler(on_ask, pattern=button("ask"))],
         REASON: [
@@ -222,7 +220,7 @@ def handlers() -> Handlers:
             MessageHandler(other, button_expected),
         ],
     }
-    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
+    fallbacks: list[Handler] = [
         CallbackQueryHandler(forms.on_cancel, pattern=button("cancel")),
     ]
     return entry_points, states, fallbacks

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -33,7 +31,7 @@ from bot.screen import Button, Screen, column
 from bot.text import utf16_len
 from dialogs import forms
 from dialogs.common import JobcenterTexts, answer_query, menu_button, not_linked_screen, paragraphs
-from dialogs.forms import Handlers
+from dialogs.forms import Handler, Handlers
 
 AREA = "flag"
 SUBJECT, REASON, MESSAGE, PROPOSAL, CONFIRM = "subject", "reason", "message", "proposal", "confirm"
@@ -396,12 +394,12 @@ def handlers() -> Handlers:
     def button(action: str) -> str:
         return rf"^v1:{AREA}:{action}(:|$)"
 
-    entry_points: list[BaseHandler[Update, BotContext, Any]] = [
+    entry_points: list[Handler] = [
         CommandHandler("flag", start, private),
         CallbackQueryHandler(start, pattern=rf"^v1:{AREA}:(new|step:\d+)$"),
         CallbackQueryHandler(start, pattern=r"^v1:appt:no:\d+$"),
     ]
-    states: dict[object, list[BaseHandler[Update, BotContext, Any]]] = {
+    states: dict[object, list[Handler]] = {
         SUBJECT: [
             CallbackQueryHandler(on_subject, pattern=button("(appt|step|other)")),
             MessageHandler(text | other, button_expected),
@@ -425,7 +423,7 @@ def handlers() -> Handlers:
             MessageHandler(text | other, button_expected),
         ],
     }
-    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
+    fallbacks: list[Handler] = [
         CallbackQueryHandler(forms.on_cancel, pattern=button("cancel")),
     ]
     return entry_points, states, fallbacks
